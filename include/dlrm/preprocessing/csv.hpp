@@ -1,0 +1,510 @@
+#pragma once
+// Streaming CSV reading (RFC 4180) and the small value parsers every column role uses.
+// Standard library only.
+//
+// What the reader accepts:
+// - RFC 4180 quoting: a field that starts with '"' runs to the matching '"'; inside it the
+//   delimiter and newlines are data and "" is one '"'. A record's line is the line it
+//   starts on, however many newlines its quoted fields hold.
+// - A UTF-8 byte-order mark before the header; LF or CRLF line ends.
+// - Spaces and tabs around unquoted fields are trimmed (` 19:19:40 ` reads `19:19:40`);
+//   around a quoted field they are ignored, inside it they are kept.
+// - A '"' in the middle of an unquoted field is kept as a character (lenient: `5"` stays).
+// - Empty fields are missing values; blank lines (only spaces / CR) are skipped.
+// - The first record is the header; its names are trimmed, must be unique.
+// What it refuses, as a dlrm::ParseError naming file, line, column and field (or, with
+// CsvOptions::skip_malformed, skips and counts): a record whose field count differs from
+// the header's, an unterminated quoted field, a character after a closing quote, and a
+// record longer than CsvOptions::max_record_bytes (an unbalanced quote, most likely).
+//
+// Memory: one buffer of chunk_bytes, refilled as records are consumed; it grows only to
+// hold a single record longer than itself. Fields are string_views into that buffer.
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <istream>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "dlrm/error.hpp"
+
+namespace dlrm::prep {
+
+// ---------------------------------------------------------------------------------------
+// Value helpers shared by the reader, the loader and the pipeline.
+
+inline bool is_blank(char c) noexcept { return c == ' ' || c == '\t' || c == '\r'; }
+
+// Spaces, tabs and CRs removed from both ends.
+inline std::string_view trim(std::string_view s) noexcept {
+  std::size_t b = 0, e = s.size();
+  while (b < e && is_blank(s[b])) ++b;
+  while (e > b && is_blank(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
+// A value as messages show it: in double quotes, control characters escaped, long values
+// cut at 60 characters with "...".
+inline std::string quote_value(std::string_view v) {
+  constexpr std::size_t limit = 60;
+  std::string out = "\"";
+  const std::size_t n = std::min(v.size(), limit);
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned char c = static_cast<unsigned char>(v[i]);
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c == '"') out += "\\\"";
+    else if (c < 0x20 || c == 0x7f) {
+      static const char hex[] = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (v.size() > limit) out += "...";
+  out += '"';
+  return out;
+}
+
+// "column 3 (temperature)", or "column 3" when the name is unknown.
+inline std::string describe_column(std::size_t column, std::string_view name) {
+  std::string out = "column " + std::to_string(column);
+  if (!name.empty()) {
+    out += " (";
+    out += name;
+    out += ')';
+  }
+  return out;
+}
+
+// The one message format for a bad value:  data.csv:17: column 3 (temperature): <what>
+// `column` is 1-based.
+inline ParseError field_error(const std::string& file, std::size_t line, std::size_t column,
+                              const std::string& field, const std::string& what) {
+  return ParseError(file + ":" + std::to_string(line) + ": " + describe_column(column, field) +
+                        ": " + what,
+                    file, line, column, field);
+}
+
+// A problem with a whole record:  data.csv:17: <what>
+inline ParseError row_error(const std::string& file, std::size_t line, const std::string& what,
+                            std::size_t column = 0, const std::string& field = {}) {
+  return ParseError(file + ":" + std::to_string(line) + ": " + what, file, line, column, field);
+}
+
+// A number as a numeric column takes it: the whole (trimmed) text must be one decimal or
+// scientific literal ("12", "-0.5", "+3", "1e-3"), read with std::from_chars. "nan" in any
+// case is how pandas writes a missing value: it comes back as NaN (missing). Infinity,
+// hex, "1,5", "12abc" and the empty string are not numbers (std::nullopt).
+inline std::optional<double> parse_number(std::string_view text) noexcept {
+  std::string_view s = trim(text);
+  if (s.empty()) return std::nullopt;
+  if (s.size() == 3 && (s[0] | 0x20) == 'n' && (s[1] | 0x20) == 'a' && (s[2] | 0x20) == 'n')
+    return std::numeric_limits<double>::quiet_NaN();
+  std::size_t start = 0;
+  if (s[0] == '+') {
+    start = 1;
+    if (s.size() == 1 || s[1] == '-' || s[1] == '+') return std::nullopt;
+  }
+  // from_chars would accept "inf", "infinity" and "nan(...)": only digits, '.', sign, 'e'.
+  for (std::size_t i = start; i < s.size(); ++i) {
+    const char c = s[i];
+    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
+      return std::nullopt;
+  }
+  double value = 0;
+  const char* first = s.data() + start;
+  const char* last = s.data() + s.size();
+  const auto r = std::from_chars(first, last, value, std::chars_format::general);
+  if (r.ec != std::errc() || r.ptr != last) return std::nullopt;
+  return value;
+}
+
+// Boolean spellings: 0/1, true/false, on/off, yes/no, t/f, y/n; any case; padded.
+inline std::optional<bool> parse_boolean(std::string_view text) noexcept {
+  const std::string_view s = trim(text);
+  if (s.empty() || s.size() > 5) return std::nullopt;
+  char low[5];
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    low[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  }
+  const std::string_view l(low, s.size());
+  if (l == "1" || l == "true" || l == "on" || l == "yes" || l == "t" || l == "y") return true;
+  if (l == "0" || l == "false" || l == "off" || l == "no" || l == "f" || l == "n") return false;
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------
+
+struct CsvOptions {
+  char delimiter = ',';
+  bool skip_malformed = false;          // skip and count malformed records instead of throwing
+  std::size_t chunk_bytes = 1 << 20;    // read buffer; records may straddle refills
+  std::size_t max_record_bytes = std::size_t(64) << 20;  // longer = malformed (unbalanced quote)
+  std::size_t report_lines = 10;        // how many skipped line numbers to keep
+};
+
+namespace detail {
+
+// Where one field lies: in the read buffer, or (after "" unescaping) in the scratch string.
+struct FieldSpan {
+  std::size_t offset;
+  std::size_t size;
+  bool in_scratch;
+};
+
+enum class RecordStatus { complete, need_more, malformed };
+
+// One record parsed from [data + begin, data + end). `eof` says no more bytes will come, so
+// a record may end at `end`. Leaves the fields in `out` (offsets into data or scratch), the
+// offset just past the record in `next`, and the newlines it consumed in `newlines`. On
+// malformed, `error_*` say what and where (column is 1-based).
+struct RecordParser {
+  char delimiter = ',';
+  std::vector<FieldSpan> out;
+  std::string scratch;
+  std::size_t next = 0;
+  std::size_t newlines = 0;
+  bool any_quoted = false;
+  std::size_t error_column = 0;
+  std::string error_what;
+
+  RecordStatus parse(const char* data, std::size_t begin, std::size_t end, bool eof) {
+    out.clear();
+    scratch.clear();
+    newlines = 0;
+    any_quoted = false;
+    const char d = delimiter;
+    std::size_t p = begin;
+    for (;;) {
+      while (p < end && (data[p] == ' ' || data[p] == '\t')) ++p;
+      if (p < end && data[p] == '"') {
+        any_quoted = true;
+        // Quoted field: runs to the '"' that is not followed by another '"'.
+        std::size_t q = p + 1;
+        std::size_t seg = q;  // start of the not yet copied part
+        bool escaped = false;
+        std::size_t scratch_begin = scratch.size();
+        for (;;) {
+          const void* hit = q < end ? std::memchr(data + q, '"', end - q) : nullptr;
+          if (!hit) {
+            if (!eof) return RecordStatus::need_more;
+            error_column = out.size() + 1;
+            error_what = "unterminated quoted field: the '\"' that opens it is never closed";
+            return RecordStatus::malformed;
+          }
+          const std::size_t r = static_cast<std::size_t>(static_cast<const char*>(hit) - data);
+          if (r + 1 < end && data[r + 1] == '"') {
+            // "" inside: one quote. Copy what precedes it (and the quote) to scratch.
+            escaped = true;
+            scratch.append(data + seg, r + 1 - seg);
+            seg = r + 2;
+            q = r + 2;
+            continue;
+          }
+          if (r + 1 >= end && !eof) return RecordStatus::need_more;  // "" could follow
+          // Closing quote.
+          for (std::size_t i = p + 1; i < r; ++i) newlines += data[i] == '\n';
+          if (escaped) {
+            scratch.append(data + seg, r - seg);
+            out.push_back({scratch_begin, scratch.size() - scratch_begin, true});
+          } else {
+            out.push_back({p + 1, r - (p + 1), false});
+          }
+          p = r + 1;
+          break;
+        }
+        while (p < end && is_blank(data[p])) ++p;
+        if (p >= end) {
+          if (!eof) return RecordStatus::need_more;
+          next = end;
+          return RecordStatus::complete;
+        }
+        const char c = data[p];
+        if (c == d) {
+          ++p;
+          continue;
+        }
+        if (c == '\n') {
+          ++newlines;
+          next = p + 1;
+          return RecordStatus::complete;
+        }
+        error_column = out.size();
+        error_what = std::string("unexpected ") + quote_value(std::string_view(&data[p], 1)) +
+                     " after the closing quote (write \"\" for a quote inside a quoted field)";
+        return RecordStatus::malformed;
+      }
+      // Unquoted field: up to the delimiter or the end of the line.
+      std::size_t q = p;
+      while (q < end && data[q] != d && data[q] != '\n') ++q;
+      if (q >= end && !eof) return RecordStatus::need_more;
+      std::size_t e = q;
+      while (e > p && is_blank(data[e - 1])) --e;
+      out.push_back({p, e - p, false});
+      if (q >= end) {
+        next = end;
+        return RecordStatus::complete;
+      }
+      if (data[q] == '\n') {
+        ++newlines;
+        next = q + 1;
+        return RecordStatus::complete;
+      }
+      p = q + 1;  // past the delimiter
+    }
+  }
+
+  // A record that is one empty unquoted field: a blank line.
+  bool blank() const noexcept { return out.size() == 1 && out[0].size == 0 && !any_quoted; }
+
+  void views(const char* data, std::vector<std::string_view>& fields) const {
+    fields.resize(out.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      const FieldSpan& f = out[i];
+      fields[i] = std::string_view((f.in_scratch ? scratch.data() : data) + f.offset, f.size);
+    }
+  }
+};
+
+}  // namespace detail
+
+// Reads a CSV record by record in constant memory. Fields are views into an internal
+// buffer, valid until the next call to next().
+class CsvReader {
+ public:
+  CsvReader(const std::string& path, CsvOptions options = {})
+      : name_(path), options_(options) {
+    auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
+    if (!*file)
+      throw Error("cannot open " + path + ": " + std::strerror(errno) +
+                  " (check the path and the permissions)");
+    owned_ = std::move(file);
+    in_ = owned_.get();
+    start();
+  }
+
+  CsvReader(std::istream& in, std::string name, CsvOptions options = {})
+      : name_(std::move(name)), options_(options), in_(&in) {
+    start();
+  }
+
+  CsvReader(const CsvReader&) = delete;
+  CsvReader& operator=(const CsvReader&) = delete;
+
+  const std::string& name() const noexcept { return name_; }
+  const std::vector<std::string>& header() const noexcept { return header_; }
+  const CsvOptions& options() const noexcept { return options_; }
+
+  // Index of a header column, if present.
+  std::optional<std::size_t> find(std::string_view column) const {
+    for (std::size_t i = 0; i < header_.size(); ++i)
+      if (header_[i] == column) return i;
+    return std::nullopt;
+  }
+
+  // The next record, in header order. false at the end of the input.
+  bool next(std::vector<std::string_view>& fields) {
+    for (;;) {
+      if (!read_record()) return false;
+      if (parser_.out.size() == header_.size()) {
+        parser_.views(buf_.data(), fields);
+        return true;
+      }
+      const std::size_t found = parser_.out.size();
+      std::size_t column;
+      std::string what = "expected " + std::to_string(header_.size()) +
+                         " fields as in the header, found " + std::to_string(found) + ": ";
+      std::string field;
+      if (found < header_.size()) {
+        column = found + 1;
+        field = header_[found];
+        what += describe_column(column, field) + " is missing";
+      } else {
+        column = header_.size() + 1;
+        const auto& f = parser_.out[header_.size()];
+        const char* base = f.in_scratch ? parser_.scratch.data() : buf_.data();
+        what += "field " + std::to_string(column) + " " +
+                quote_value(std::string_view(base + f.offset, f.size)) + " has no column";
+      }
+      if (!options_.skip_malformed) throw row_error(name_, line_, what, column, field);
+      note_skipped(line_);
+    }
+  }
+
+  // 1-based line on which the record just returned starts (the header is on line 1).
+  std::size_t line() const noexcept { return line_; }
+  // Malformed records skipped so far (skip_malformed), and the first of their lines.
+  std::size_t skipped() const noexcept { return skipped_; }
+  const std::vector<std::size_t>& skipped_lines() const noexcept { return skipped_lines_; }
+  // Bytes consumed so far (for progress reports).
+  std::uint64_t bytes_read() const noexcept { return consumed_ + pos_; }
+
+  // For callers that reject a record for its values (skip_malformed): count it alongside
+  // the structural skips.
+  void note_skipped(std::size_t line) {
+    ++skipped_;
+    if (skipped_lines_.size() < options_.report_lines) skipped_lines_.push_back(line);
+  }
+
+ private:
+  void start() {
+    if (options_.chunk_bytes < 16) options_.chunk_bytes = 16;
+    buf_.resize(options_.chunk_bytes);
+    fill();
+    if (end_ >= 3 && static_cast<unsigned char>(buf_[0]) == 0xEF &&
+        static_cast<unsigned char>(buf_[1]) == 0xBB && static_cast<unsigned char>(buf_[2]) == 0xBF)
+      pos_ = 3;
+    const bool skip = options_.skip_malformed;
+    options_.skip_malformed = false;  // a broken header is never skipped
+    const bool got = read_record();
+    options_.skip_malformed = skip;
+    if (!got)
+      throw row_error(name_, 1, "the file is empty: a CSV needs a header row naming its columns");
+    std::vector<std::string_view> names;
+    parser_.views(buf_.data(), names);
+    std::unordered_set<std::string_view> seen;
+    header_.reserve(names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      header_.emplace_back(trim(names[i]));
+    }
+    for (std::size_t i = 0; i < header_.size(); ++i) {
+      if (!seen.insert(header_[i]).second)
+        throw field_error(name_, line_, i + 1, header_[i],
+                          "duplicate column name " + quote_value(header_[i]) +
+                              " in the header (rename one of them)");
+    }
+  }
+
+  // Reads more input after the unconsumed bytes [pos_, end_). false if nothing came.
+  bool fill() {
+    if (eof_) return false;
+    if (pos_ > 0) {
+      std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+      consumed_ += pos_;
+      end_ -= pos_;
+      pos_ = 0;
+    }
+    if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);  // one record longer than a chunk
+    in_->read(buf_.data() + end_, static_cast<std::streamsize>(buf_.size() - end_));
+    const std::size_t got = static_cast<std::size_t>(in_->gcount());
+    end_ += got;
+    if (got == 0 || in_->eof()) eof_ = true;
+    if (in_->bad()) throw Error("cannot read " + name_ + ": the input stream failed");
+    return got > 0;
+  }
+
+  // Skips past the first newline at or after pos_ (recovery from a malformed record).
+  void skip_line() {
+    for (;;) {
+      const void* nl = pos_ < end_ ? std::memchr(buf_.data() + pos_, '\n', end_ - pos_) : nullptr;
+      if (nl) {
+        pos_ = static_cast<std::size_t>(static_cast<const char*>(nl) - buf_.data()) + 1;
+        return;
+      }
+      pos_ = end_;
+      if (!fill()) return;
+    }
+  }
+
+  // Parses the next non-blank record into parser_, setting line_. false at the end.
+  bool read_record() {
+    parser_.delimiter = options_.delimiter;
+    for (;;) {
+      if (pos_ >= end_ && !fill()) return false;
+      const auto status = parser_.parse(buf_.data(), pos_, end_, eof_);
+      if (status == detail::RecordStatus::need_more) {
+        if (end_ - pos_ >= options_.max_record_bytes) {
+          const std::string what = "a record longer than " +
+                                   std::to_string(options_.max_record_bytes) +
+                                   " bytes (an unbalanced quote?)";
+          if (!options_.skip_malformed) throw row_error(name_, next_line_, what);
+          note_skipped(next_line_);
+          skip_line();
+          ++next_line_;
+          continue;
+        }
+        fill();
+        continue;
+      }
+      if (status == detail::RecordStatus::malformed) {
+        const std::size_t column = parser_.error_column;
+        const std::string field = column >= 1 && column <= header_.size() ? header_[column - 1]
+                                                                          : std::string();
+        if (!options_.skip_malformed)
+          throw field_error(name_, next_line_, column, field, parser_.error_what);
+        note_skipped(next_line_);
+        skip_line();
+        ++next_line_;
+        continue;
+      }
+      line_ = next_line_;
+      next_line_ += parser_.newlines;
+      pos_ = parser_.next;
+      if (parser_.blank()) continue;
+      return true;
+    }
+  }
+
+  std::string name_;
+  CsvOptions options_;
+  std::unique_ptr<std::istream> owned_;
+  std::istream* in_ = nullptr;
+  std::vector<char> buf_;
+  std::size_t pos_ = 0, end_ = 0;
+  std::uint64_t consumed_ = 0;
+  bool eof_ = false;
+  detail::RecordParser parser_;
+  std::vector<std::string> header_;
+  std::size_t line_ = 0;       // line of the record last returned
+  std::size_t next_line_ = 1;  // line on which the next record starts
+  std::size_t skipped_ = 0;
+  std::vector<std::size_t> skipped_lines_;
+};
+
+// Splits one record held in memory (a live event, a line from a socket) into fields
+// without allocating once warm. The record must be complete; a trailing CR/LF is ignored.
+// Views point into the record or into the splitter's scratch (for "" unescaping), valid
+// until the next call.
+class LineSplitter {
+ public:
+  explicit LineSplitter(char delimiter = ',') { parser_.delimiter = delimiter; }
+
+  // ParseError naming `file` and `line` (for the message) on an unterminated quote or a
+  // character after a closing quote, or when the record holds more than one line.
+  const std::vector<std::string_view>& split(std::string_view record,
+                                             const std::string& file = "<event>",
+                                             std::size_t line = 1) {
+    while (!record.empty() && (record.back() == '\n' || record.back() == '\r'))
+      record.remove_suffix(1);
+    const auto status = parser_.parse(record.data(), 0, record.size(), /*eof=*/true);
+    if (status == detail::RecordStatus::malformed)
+      throw field_error(file, line, parser_.error_column, {}, parser_.error_what);
+    if (parser_.next != record.size())
+      throw row_error(file, line, "more than one record in a single event (an unquoted newline)");
+    parser_.views(record.data(), fields_);
+    return fields_;
+  }
+
+ private:
+  detail::RecordParser parser_;
+  std::vector<std::string_view> fields_;
+};
+
+}  // namespace dlrm::prep
