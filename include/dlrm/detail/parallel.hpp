@@ -1,0 +1,58 @@
+#pragma once
+// Static work splitting over OpenMP threads. Chunk boundaries depend only on the work
+// size and the thread count, never on scheduling, so results are reproducible for a
+// given thread count. Compiles (serially) without -fopenmp.
+#include <algorithm>
+#include <cstddef>
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+namespace dlrm::detail {
+
+// The [begin, end) range of part `part` out of `parts`, boundaries rounded to `grain`.
+inline void split_range(std::size_t n, int parts, int part, std::size_t grain,
+                        std::size_t& begin, std::size_t& end) noexcept {
+  if (grain == 0) grain = 1;
+  const std::size_t blocks = (n + grain - 1) / grain;
+  const std::size_t p = static_cast<std::size_t>(parts);
+  const std::size_t q = static_cast<std::size_t>(part);
+  const std::size_t b0 = blocks * q / p, b1 = blocks * (q + 1) / p;
+  begin = std::min(n, b0 * grain);
+  end = std::min(n, b1 * grain);
+}
+
+// Calls fn(begin, end) on `threads` contiguous chunks of [0, n), in parallel when OpenMP
+// is available and the work is large enough to be worth it (n >= 2 * grain).
+template <class Fn>
+inline void parallel_for(std::size_t n, int threads, std::size_t grain, Fn&& fn) {
+  if (n == 0) return;
+  int parts = std::max(1, threads);
+  if (grain == 0) grain = 1;
+  const std::size_t max_parts = (n + grain - 1) / grain;
+  if (static_cast<std::size_t>(parts) > max_parts) parts = static_cast<int>(max_parts);
+#if defined(_OPENMP)
+  if (parts > 1 && !omp_in_parallel()) {
+#pragma omp parallel num_threads(parts)
+    {
+      std::size_t b = 0, e = 0;
+      split_range(n, parts, omp_get_thread_num(), grain, b, e);
+      if (b < e) fn(b, e);
+    }
+    return;
+  }
+#endif
+  fn(std::size_t{0}, n);
+}
+
+// Calls fn(i) for each i in [0, n): item i always runs in the same chunk for a given
+// thread count.
+template <class Fn>
+inline void parallel_each(std::size_t n, int threads, Fn&& fn) {
+  parallel_for(n, threads, 1, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) fn(i);
+  });
+}
+
+}  // namespace dlrm::detail
