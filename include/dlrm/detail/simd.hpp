@@ -22,7 +22,7 @@ inline void zero(T* y, std::size_t n) noexcept {
   constexpr std::size_t W = B::size;
   std::size_t i = 0;
   const B z(T(0));
-  for (; i + W <= n; i += W) z.store_unaligned(y + i);
+  for (; i < n - n % W; i += W) z.store_unaligned(y + i);
   for (; i < n; ++i) y[i] = T(0);
 }
 
@@ -32,7 +32,7 @@ inline void copy(const T* x, T* y, std::size_t n) noexcept {
   using B = simd_batch<T>;
   constexpr std::size_t W = B::size;
   std::size_t i = 0;
-  for (; i + W <= n; i += W) B::load_unaligned(x + i).store_unaligned(y + i);
+  for (; i < n - n % W; i += W) B::load_unaligned(x + i).store_unaligned(y + i);
   for (; i < n; ++i) y[i] = x[i];
 }
 
@@ -43,7 +43,7 @@ inline void scale_copy(T a, const T* x, T* y, std::size_t n) noexcept {
   constexpr std::size_t W = B::size;
   std::size_t i = 0;
   const B va(a);
-  for (; i + W <= n; i += W) (va * B::load_unaligned(x + i)).store_unaligned(y + i);
+  for (; i < n - n % W; i += W) (va * B::load_unaligned(x + i)).store_unaligned(y + i);
   for (; i < n; ++i) y[i] = a * x[i];
 }
 
@@ -53,7 +53,7 @@ inline void add(const T* x, T* y, std::size_t n) noexcept {
   using B = simd_batch<T>;
   constexpr std::size_t W = B::size;
   std::size_t i = 0;
-  for (; i + W <= n; i += W)
+  for (; i < n - n % W; i += W)
     (B::load_unaligned(y + i) + B::load_unaligned(x + i)).store_unaligned(y + i);
   for (; i < n; ++i) y[i] += x[i];
 }
@@ -65,7 +65,7 @@ inline void axpy(T a, const T* x, T* y, std::size_t n) noexcept {
   constexpr std::size_t W = B::size;
   std::size_t i = 0;
   const B va(a);
-  for (; i + W <= n; i += W)
+  for (; i < n - n % W; i += W)
     xsimd::fma(va, B::load_unaligned(x + i), B::load_unaligned(y + i)).store_unaligned(y + i);
   for (; i < n; ++i) y[i] += a * x[i];
 }
@@ -77,7 +77,7 @@ inline T dot(const T* x, const T* y, std::size_t n) noexcept {
   constexpr std::size_t W = B::size;
   std::size_t i = 0;
   B acc(T(0));
-  for (; i + W <= n; i += W)
+  for (; i < n - n % W; i += W)
     acc = xsimd::fma(B::load_unaligned(x + i), B::load_unaligned(y + i), acc);
   T s = xsimd::hadd(acc);
   for (; i < n; ++i) s += x[i] * y[i];
@@ -97,7 +97,7 @@ inline void bias_relu(const T* b, T* y, std::size_t n) noexcept {
   constexpr std::size_t W = B::size;
   std::size_t i = 0;
   const B z(T(0));
-  for (; i + W <= n; i += W)
+  for (; i < n - n % W; i += W)
     xsimd::max(B::load_unaligned(y + i) + B::load_unaligned(b + i), z).store_unaligned(y + i);
   for (; i < n; ++i) {
     const T v = y[i] + b[i];
@@ -118,7 +118,7 @@ inline void relu_backward_accumulate(const T* y, T* dy, T* db, std::size_t n) no
   constexpr std::size_t W = B::size;
   std::size_t i = 0;
   const B z(T(0));
-  for (; i + W <= n; i += W) {
+  for (; i < n - n % W; i += W) {
     const B g = xsimd::select(B::load_unaligned(y + i) > z, B::load_unaligned(dy + i), z);
     g.store_unaligned(dy + i);
     (B::load_unaligned(db + i) + g).store_unaligned(db + i);
@@ -138,11 +138,11 @@ inline void sgd_update(T lr, T wd, const T* g, T* p, std::size_t n) noexcept {
   std::size_t i = 0;
   const B vlr(lr), vwd(wd);
   if (wd == T(0)) {
-    for (; i + W <= n; i += W)
+    for (; i < n - n % W; i += W)
       xsimd::fnma(vlr, B::load_unaligned(g + i), B::load_unaligned(p + i)).store_unaligned(p + i);
     for (; i < n; ++i) p[i] -= lr * g[i];
   } else {
-    for (; i + W <= n; i += W) {
+    for (; i < n - n % W; i += W) {
       const B pv = B::load_unaligned(p + i);
       const B gv = xsimd::fma(vwd, pv, B::load_unaligned(g + i));
       xsimd::fnma(vlr, gv, pv).store_unaligned(p + i);
@@ -162,7 +162,7 @@ inline void adam_update(T step_size, T beta1, T beta2, T inv_bc2_sqrt, T eps, T 
   const B vb1(beta1), vb2(beta2), vc1(T(1) - beta1), vc2(T(1) - beta2), vss(step_size),
       vinv(inv_bc2_sqrt), veps(eps), vwd(wd);
   std::size_t i = 0;
-  for (; i + W <= n; i += W) {
+  for (; i < n - n % W; i += W) {
     B pv = B::load_unaligned(p + i);
     B gv = B::load_unaligned(g + i);
     if (wd != T(0)) gv = xsimd::fma(vwd, pv, gv);
@@ -193,7 +193,7 @@ inline void sparse_adam_update(T step_size, T beta1, T beta2, T eps, const T* g,
   constexpr std::size_t W = B::size;
   const B vc1(T(1) - beta1), vc2(T(1) - beta2), vss(step_size), veps(eps);
   std::size_t i = 0;
-  for (; i + W <= n; i += W) {
+  for (; i < n - n % W; i += W) {
     const B gv = B::load_unaligned(g + i);
     const B mo = B::load_unaligned(m + i);
     const B vo = B::load_unaligned(v + i);
