@@ -61,24 +61,25 @@ class WindowState {
     }
     KeyState& s = states_[k];
     switch (spec_.kind) {
+      // Expire first, then add: the ring never holds more than one window's events.
       case WindowKind::count:
-        s.ring.push({time, 0, 0});
         expire(k, s, time);
+        s.ring.push({time, 0, 0});
         return static_cast<double>(s.ring.size);
       case WindowKind::sum:
+        expire(k, s, time);
         if (!std::isnan(value_number)) {
           s.ring.push({time, value_number, 0});
           s.sum += value_number;
         }
-        expire(k, s, time);
         return s.sum;
       case WindowKind::distinct:
+        expire(k, s, time);
         if (!value_text.empty()) {
           const std::uint32_t v = values_.insert(value_text);
           s.ring.push({time, 0, v});
           if (pairs_.get(pair(k, v), 0)++ == 0) ++s.distinct;
         }
-        expire(k, s, time);
         return static_cast<double>(s.distinct);
       case WindowKind::since_change:
         if (!value_text.empty()) {
