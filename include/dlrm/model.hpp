@@ -49,11 +49,13 @@ struct Event {
 };
 
 // A named parameter tensor in the reference layout (PyTorch DLRM_Net.state_dict()).
-struct TensorView {
+template <class T>
+struct BasicTensorView {
   std::string name;                      // "emb_l.0.weight", "bot_l.0.weight", "top_l.4.bias", ...
   std::vector<std::size_t> shape;        // [rows, dim] | [out, in] | [out]
-  float* data;                           // row-major, contiguous, owned by the model
+  T* data;                               // row-major, contiguous, owned by the model
 };
+using TensorView = BasicTensorView<float>;
 
 namespace detail {
 
@@ -78,7 +80,9 @@ class Dlrm {
   using sparse_optimizer = typename Config::sparse_optimizer;
   static constexpr int embedding_dim = Config::embedding_dim;
 
-  static_assert(std::is_same_v<scalar, float>, "Dlrm stores float parameters (Config::scalar = float)");
+  // float in production; double works too (the tests use it for tight gradient checks).
+  static_assert(std::is_floating_point_v<scalar>, "Config::scalar must be float or double");
+  using tensor_view = BasicTensorView<scalar>;
   static_assert(embedding_dim > 0, "Config::embedding_dim must be positive");
 
   // ShapeError on bad shapes. Initialisation as the reference: MLP W ~ N(0, sqrt(2/(out+in))),
@@ -91,16 +95,16 @@ class Dlrm {
     x_width_ = shape_.bottom.back();
     t_width_ = Op::input_width(x_width_, F_);
     r_width_ = Op::output_width(x_width_, F_);
-    bottom_ = Mlp<float>(shape_.dense, shape_.bottom, /*relu_last=*/true);
-    top_ = Mlp<float>(r_width_, shape_.top, /*relu_last=*/false);
+    bottom_ = Mlp<scalar>(shape_.dense, shape_.bottom, /*relu_last=*/true);
+    top_ = Mlp<scalar>(r_width_, shape_.top, /*relu_last=*/false);
     tables_.reserve(F_);
     table_opt_.reserve(F_);
     for (std::size_t t = 0; t < F_; ++t) {
       tables_.emplace_back(shape_.tables[t]);
       table_opt_.emplace_back(shape_.tables[t], static_cast<std::size_t>(embedding_dim));
     }
-    bottom_opt_ = DenseOptimizer<dense_optimizer, float>(bottom_.params().size());
-    top_opt_ = DenseOptimizer<dense_optimizer, float>(top_.params().size());
+    bottom_opt_ = DenseOptimizer<dense_optimizer, scalar>(bottom_.params().size());
+    top_opt_ = DenseOptimizer<dense_optimizer, scalar>(top_.params().size());
     initialise(seed);
     Eigen::setNbThreads(1);  // the model splits GEMMs over threads itself
     reserve(1);
@@ -122,27 +126,30 @@ class Dlrm {
   std::size_t steps() const noexcept { return steps_; }
 
   // Forward, weighted BCE (mean over the batch), backward and one optimizer step.
-  float train_step(const Batch& batch) {
+  // The loss is returned as scalar (float for float models).
+  scalar train_step(const Batch& batch) {
     validate(batch, /*need_labels=*/true);
     const std::size_t B = batch.size;
     reserve(B);
     forward(batch);
-    const float l = bce_with_logits_loss<float>(logits_.data(), batch.labels, batch.sample_weights,
-                                                B, options_.positive_weight,
-                                                options_.negative_weight, dlogits_.data());
+    const scalar l = bce_with_logits_loss<scalar>(
+        logits_.data(), batch.labels, batch.sample_weights, B,
+        static_cast<scalar>(options_.positive_weight),
+        static_cast<scalar>(options_.negative_weight), dlogits_.data());
     backward_and_step(batch);
     ++steps_;
     return l;
   }
 
   // Forward and loss only (no update), e.g. for validation.
-  float loss(const Batch& batch) {
+  scalar loss(const Batch& batch) {
     validate(batch, /*need_labels=*/true);
     reserve(batch.size);
     forward(batch);
-    return bce_with_logits_loss<float>(logits_.data(), batch.labels, batch.sample_weights,
-                                       batch.size, options_.positive_weight,
-                                       options_.negative_weight, nullptr);
+    return bce_with_logits_loss<scalar>(
+        logits_.data(), batch.labels, batch.sample_weights, batch.size,
+        static_cast<scalar>(options_.positive_weight),
+        static_cast<scalar>(options_.negative_weight), nullptr);
   }
 
   void predict_logits(const Batch& batch, span<float> logits) {
@@ -150,7 +157,7 @@ class Dlrm {
     check_output(batch, logits, "logits");
     reserve(batch.size);
     forward(batch);
-    detail::copy(logits_.data(), logits.data(), batch.size);
+    for (std::size_t b = 0; b < batch.size; ++b) logits[b] = static_cast<float>(logits_[b]);
   }
 
   void predict(const Batch& batch, span<float> probabilities) {
@@ -158,31 +165,32 @@ class Dlrm {
     check_output(batch, probabilities, "probabilities");
     reserve(batch.size);
     forward(batch);
-    for (std::size_t b = 0; b < batch.size; ++b) probabilities[b] = sigmoid(logits_[b]);
+    for (std::size_t b = 0; b < batch.size; ++b)
+      probabilities[b] = static_cast<float>(sigmoid(logits_[b]));
   }
 
   // One event, one thread, no heap allocation (the buffers for a batch of one exist from
   // construction on).
   float predict_one(const Event& event) {
     validate_event(event);
-    bottom_.forward(event.dense.data(), shape_.dense, 1, t_.data(), t_width_, 1);
-    float* e = t_.data() + x_width_;
+    bottom_.forward(dense_input(event.dense.data(), 1), shape_.dense, 1, t_.data(), t_width_, 1);
+    scalar* e = t_.data() + x_width_;
     for (std::size_t t = 0; t < F_; ++t)
       detail::copy(tables_[t].weight() +
                        static_cast<std::size_t>(event.indices[t]) * embedding_dim,
                    e + t * embedding_dim, static_cast<std::size_t>(embedding_dim));
-    const float* r = t_.data();
+    const scalar* r = t_.data();
     if constexpr (!Op::output_is_input) {
       Op::forward(t_.data(), t_width_, F_, r_.data(), r_width_, 0, 1);
       r = r_.data();
     }
     top_.forward(r, r_width_, 1, logits_.data(), 1, 1);
-    return sigmoid(logits_[0]);
+    return static_cast<float>(sigmoid(logits_[0]));
   }
 
   // Every tensor in state_dict order: emb_l.*, bot_l.*, top_l.*.
-  std::vector<TensorView> parameters() {
-    std::vector<TensorView> out;
+  std::vector<tensor_view> parameters() {
+    std::vector<tensor_view> out;
     for (std::size_t t = 0; t < F_; ++t)
       out.push_back({"emb_l." + std::to_string(t) + ".weight",
                      {shape_.tables[t], static_cast<std::size_t>(embedding_dim)},
@@ -193,9 +201,9 @@ class Dlrm {
   }
 
   // Direct access for tools (serialization of optimizer state, explanations).
-  EmbeddingBag<float, embedding_dim, pooling>& table(std::size_t t) { return tables_[t]; }
-  Mlp<float>& bottom_mlp() noexcept { return bottom_; }
-  Mlp<float>& top_mlp() noexcept { return top_; }
+  EmbeddingBag<scalar, embedding_dim, pooling>& table(std::size_t t) { return tables_[t]; }
+  Mlp<scalar>& bottom_mlp() noexcept { return bottom_; }
+  Mlp<scalar>& top_mlp() noexcept { return top_; }
 
  private:
   using Op = InteractionOp<interaction, embedding_dim>;
@@ -241,29 +249,29 @@ class Dlrm {
     for (std::size_t t = 0; t < F_; ++t) {
       detail::SplitMix64 g(detail::derive_seed(seed, stream++));
       const double a = std::sqrt(1.0 / static_cast<double>(shape_.tables[t]));
-      float* w = tables_[t].weight();
+      scalar* w = tables_[t].weight();
       const std::size_t n = shape_.tables[t] * static_cast<std::size_t>(embedding_dim);
-      for (std::size_t i = 0; i < n; ++i) w[i] = static_cast<float>(g.uniform(-a, a));
+      for (std::size_t i = 0; i < n; ++i) w[i] = static_cast<scalar>(static_cast<float>(g.uniform(-a, a)));
     }
-    for (Mlp<float>* m : {&bottom_, &top_}) {
+    for (Mlp<scalar>* m : {&bottom_, &top_}) {
       for (std::size_t k = 0; k < m->layers(); ++k) {
         const double in = static_cast<double>(m->in_width(k));
         const double out = static_cast<double>(m->out_width(k));
         detail::SplitMix64 gw(detail::derive_seed(seed, stream++));
         const double sw = std::sqrt(2.0 / (out + in));
-        float* W = m->weight(k);
+        scalar* W = m->weight(k);
         const std::size_t nw = m->in_width(k) * m->out_width(k);
-        for (std::size_t i = 0; i < nw; ++i) W[i] = static_cast<float>(gw.normal(0.0, sw));
+        for (std::size_t i = 0; i < nw; ++i) W[i] = static_cast<scalar>(static_cast<float>(gw.normal(0.0, sw)));
         detail::SplitMix64 gb(detail::derive_seed(seed, stream++));
         const double sb = std::sqrt(1.0 / out);
-        float* b = m->bias(k);
+        scalar* b = m->bias(k);
         for (std::size_t i = 0; i < m->out_width(k); ++i)
-          b[i] = static_cast<float>(gb.normal(0.0, sb));
+          b[i] = static_cast<scalar>(static_cast<float>(gb.normal(0.0, sb)));
       }
     }
   }
 
-  static void add_mlp_views(std::vector<TensorView>& out, const char* prefix, Mlp<float>& m) {
+  static void add_mlp_views(std::vector<tensor_view>& out, const char* prefix, Mlp<scalar>& m) {
     for (std::size_t k = 0; k < m.layers(); ++k) {
       const std::string base = std::string(prefix) + "." + std::to_string(2 * k);
       out.push_back({base + ".weight", {m.out_width(k), m.in_width(k)}, m.weight(k)});
@@ -281,6 +289,7 @@ class Dlrm {
     }
     logits_.resize(B);
     dlogits_.resize(B);
+    if constexpr (!std::is_same_v<scalar, float>) x_.resize(B * shape_.dense);
     bottom_.reserve(B);
     top_.reserve(B);
     capacity_ = B;
@@ -355,14 +364,27 @@ class Dlrm {
                        " entries, expected one per sample (" + std::to_string(batch.size) + ")");
   }
 
+  // The dense input as scalar: the caller's floats, or (for a double model) a converted
+  // copy of the first `batch` rows made here; batch 0 reuses the last copy.
+  const scalar* dense_input(const float* dense, std::size_t batch) {
+    if constexpr (std::is_same_v<scalar, float>) {
+      (void)batch;
+      return dense;
+    } else {
+      for (std::size_t i = 0; i < batch * shape_.dense; ++i) x_[i] = static_cast<scalar>(dense[i]);
+      return x_.data();
+    }
+  }
+
   void forward(const Batch& batch) {
     const std::size_t B = batch.size;
-    bottom_.forward(batch.dense.data(), shape_.dense, B, t_.data(), t_width_, threads_);
-    float* e = t_.data() + x_width_;
+    bottom_.forward(dense_input(batch.dense.data(), B), shape_.dense, B, t_.data(), t_width_,
+                    threads_);
+    scalar* e = t_.data() + x_width_;
     detail::parallel_each(F_, threads_, [&](std::size_t t) {
       tables_[t].forward(batch.sparse[t], B, e + t * embedding_dim, t_width_);
     });
-    const float* r = t_.data();
+    const scalar* r = t_.data();
     if constexpr (!Op::output_is_input) {
       detail::parallel_for(B, threads_, 8, [&](std::size_t b0, std::size_t b1) {
         Op::forward(t_.data(), t_width_, F_, r_.data(), r_width_, b0, b1);
@@ -374,18 +396,18 @@ class Dlrm {
 
   void backward_and_step(const Batch& batch) {
     const std::size_t B = batch.size;
-    const float* r = Op::output_is_input ? t_.data() : r_.data();
-    float* dr = Op::output_is_input ? dt_.data() : dr_.data();
+    const scalar* r = Op::output_is_input ? t_.data() : r_.data();
+    scalar* dr = Op::output_is_input ? dt_.data() : dr_.data();
     top_.backward(r, r_width_, B, logits_.data(), 1, dlogits_.data(), 1, dr, r_width_, threads_);
     if constexpr (!Op::output_is_input) {
       detail::parallel_for(B, threads_, 8, [&](std::size_t b0, std::size_t b1) {
         Op::backward(t_.data(), t_width_, F_, dr_.data(), r_width_, dt_.data(), t_width_, b0, b1);
       });
     }
-    bottom_.backward(batch.dense.data(), shape_.dense, B, t_.data(), t_width_, dt_.data(),
+    bottom_.backward(dense_input(batch.dense.data(), 0), shape_.dense, B, t_.data(), t_width_, dt_.data(),
                      t_width_, nullptr, 0, threads_);
     // Tables: each thread owns whole tables, so gradients and updates never race.
-    const float* de = dt_.data() + x_width_;
+    const scalar* de = dt_.data() + x_width_;
     detail::parallel_each(F_, threads_, [&](std::size_t t) {
       tables_[t].backward(batch.sparse[t], B, de + t * embedding_dim, t_width_);
       const auto& g = tables_[t].grad();
@@ -401,15 +423,15 @@ class Dlrm {
   Shape shape_;
   TrainOptions options_;
   std::size_t F_ = 0, x_width_ = 0, t_width_ = 0, r_width_ = 0;
-  Mlp<float> bottom_, top_;
-  std::vector<EmbeddingBag<float, embedding_dim, pooling>> tables_;
-  std::vector<SparseOptimizer<sparse_optimizer, float>> table_opt_;
-  DenseOptimizer<dense_optimizer, float> bottom_opt_, top_opt_;
+  Mlp<scalar> bottom_, top_;
+  std::vector<EmbeddingBag<scalar, embedding_dim, pooling>> tables_;
+  std::vector<SparseOptimizer<sparse_optimizer, scalar>> table_opt_;
+  DenseOptimizer<dense_optimizer, scalar> bottom_opt_, top_opt_;
   int threads_ = 1;
   bool checks_ = true;
   std::size_t steps_ = 0;
   std::size_t capacity_ = 0;
-  std::vector<float> t_, dt_, r_, dr_, logits_, dlogits_;
+  std::vector<scalar> t_, dt_, r_, dr_, logits_, dlogits_, x_;
 };
 
 }  // namespace dlrm
