@@ -218,3 +218,157 @@ TEST_CASE("check_header names the schema columns the header lacks") {
                        "another file? edit it or infer a new one)",
                        dlrm::ParseError);
 }
+
+// ---- infer_schema on a hand-made capture ------------------------------------------------
+
+#include <sstream>
+
+#include "dlrm/preprocessing/infer.hpp"
+
+namespace {
+
+// 12 rows, one column per rule of infer.hpp.
+std::string capture() {
+  std::string csv =
+      "stamp,actor,sensor,flow,ip,flag,const,id,frame,room,word,attack_type,empty,secret\n";
+  const char* sensor[] = {"20.5", "", "20.5", "20.5", "20.5", "20.5",
+                          "20.5", "20.5", "20.5", "20.5", "20.5", "21"};
+  const char* flow[] = {"1.5", "2.5", "", "7", "", "3", "4", "5", "6", "", "8", "9"};
+  const char* ip[] = {"10.0.0.1", "10.0.0.2", "10.0.0.1", "10.0.0.3", "fe80::1", "10.0.0.4",
+                      "10.0.0.5", "10.0.0.1", "10.0.0.6", "10.0.0.7", "10.0.0.8", "10.0.0.1"};
+  const char* flag[] = {"Yes", " no ", "YES", "no", "no", "yes", "no", "no", "yes", "no", "no", "no"};
+  const char* room[] = {"kitchen", "hall", "bath", "kitchen", "hall", "kitchen",
+                        "hall", "bath", "bath", "hall", "kitchen", "hall"};
+  const char* word[] = {"w1", "w2", "w3", "w4", "w5", "w1", "w2", "w6", "w7", "w1", "w2", "w3"};
+  const int actor[] = {1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 2, 1};
+  const char* attack[] = {"none", "none", "none", "dos", "dos", "none",
+                          "scan", "none", "none", "none", "dos", "none"};
+  for (int i = 0; i < 12; ++i) {
+    csv += "2019-04-25T10:00:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + "Z," +
+           std::to_string(actor[i]) + "," + sensor[i] + "," + flow[i] + "," + ip[i] + "," +
+           flag[i] + ",k,a" + std::to_string(i) + "," + std::to_string(i + 1) + "," + room[i] +
+           "," + word[i] + "," + attack[i] + ",,s\n";
+  }
+  return csv;
+}
+
+Schema infer_text(const std::string& csv, InferOptions o, std::vector<InferNote>* notes = nullptr) {
+  std::istringstream in(csv);
+  return infer_schema(in, "capture.csv", o, notes);
+}
+
+}  // namespace
+
+TEST_CASE("infer_schema: one column per rule, printed in the text format") {
+  InferOptions o;
+  o.max_categories = 4;
+  o.hash_buckets = 512;
+  o.drop = {"secret"};
+  std::vector<InferNote> notes;
+  const Schema s = infer_text(capture(), o, &notes);
+  CHECK(to_text(s) ==
+        "# dlrm schema v1\n"
+        "time_format: auto\n"
+        "positive: 2\n"
+        "scaler: zscore\n"
+        "clip: no\n"
+        "time_features: yes\n"
+        "column stamp time\n"
+        "column actor label\n"
+        "column sensor numeric impute=ffill\n"
+        "column flow numeric missing_indicator\n"
+        "column ip hashed buckets=512\n"
+        "column flag categorical boolean\n"
+        "column const drop\n"
+        "column id drop\n"
+        "column frame drop\n"
+        "column room categorical\n"
+        "column word hashed buckets=512\n"
+        "column attack_type drop\n"
+        "column empty drop\n"
+        "column secret drop\n");
+  REQUIRE(notes.size() == 14);
+  CHECK(notes[0].reason == "time: every value reads as a date");
+  CHECK(notes[1].reason == "label: by its name");
+  CHECK(notes[2].reason ==
+        "numeric: 11 of 11 values are numbers; ffill: a sensor carried forward (changes on 10% of "
+        "rows)");
+  CHECK(notes[3].reason ==
+        "numeric: 9 of 9 values are numbers; missing in 3 of 12 rows: missing_indicator");
+  CHECK(notes[4].reason == "hashed: network addresses");
+  CHECK(notes[5].reason == "categorical: boolean spellings");
+  CHECK(notes[6].reason == "drop: constant");
+  CHECK(notes[7].reason == "drop: unique on every sampled row (an id)");
+  CHECK(notes[8].reason == "drop: a row counter (whole, unique, increasing)");
+  CHECK(notes[9].reason == "categorical: 3 distinct values");
+  CHECK(notes[10].reason == "hashed: more than 4 distinct values");
+  CHECK(notes[11].reason == "drop: a label leak (each value occurs with one class only)");
+  CHECK(notes[12].reason == "drop: empty in every sampled row");
+  CHECK(notes[13].reason == "drop: as asked");
+  // The annotated text is the same schema.
+  CHECK(parse_schema(annotated_text(s, notes), "x") == s);
+
+  // What the caller says wins over the guesses.
+  InferOptions asked = o;
+  asked.time = {"stamp"};
+  asked.label = "actor";
+  asked.positive = {"1"};
+  asked.drop_label_leaks = false;
+  const Schema t = infer_text(capture(), asked);
+  CHECK(t.positive == std::vector<std::string>{"1"});
+  CHECK(t.find("attack_type")->role == Role::categorical);
+}
+
+TEST_CASE("infer_schema: the sample is spread over the whole file") {
+  std::string csv = "ts,v,label\n";
+  for (int i = 0; i < 1000; ++i)
+    csv += std::to_string(i) + "," + (i < 800 ? "a" : "b") + "," + (i < 800 ? "0" : "1") + "\n";
+  InferOptions o;
+  o.sample_rows = 10;  // 1000 rows thinned to every 128th: 0, 128, ..., 896
+  const Schema s = infer_text(csv, o);
+  CHECK(s.positive == std::vector<std::string>{"1"});  // the late anomalies are in the sample
+  CHECK(s.find("v")->role == Role::categorical);       // and not constant
+}
+
+TEST_CASE("infer_schema: guessing the time and the label") {
+  InferOptions o;
+  CHECK(infer_text("Date,x,Time\n1-Apr-19,1,8:00:00\n", o).names_with(Role::time) ==
+        std::vector<std::string>{"Date", "Time"});
+  CHECK(infer_text("x,Timestamp\n1,5\n", o).names_with(Role::time) ==
+        std::vector<std::string>{"Timestamp"});
+  const Schema text_label = infer_text("ts,Label\n1,Benign\n2,Malicious\n3,normal\n4,DDoS\n", o);
+  CHECK(text_label.positive == std::vector<std::string>{"DDoS", "Malicious"});
+  CHECK(infer_text("ts,actor\n1,1\n2,1\n", o).positive == std::vector<std::string>{"1"});
+  CHECK(infer_text("ts,label\n1,0\n2,0\n", o).positive.empty());
+  CHECK(infer_text("ts,v\n1,2\n", o).names_with(Role::label).empty());
+}
+
+TEST_CASE("infer_schema errors") {
+  InferOptions o;
+  auto error_of = [&](const std::string& csv, const InferOptions& opt) -> std::string {
+    try {
+      infer_text(csv, opt);
+    } catch (const dlrm::Error& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  CHECK(error_of("a,b\n1,x\n", o) ==
+        "capture.csv: found no time column (looked for date + time, ts, timestamp, time, "
+        "datetime, date, and for date-like values); name it with InferOptions::time");
+  CHECK(error_of("ts,b\n1,x\nsoon,y\n", o) ==
+        "capture.csv:3: column 1 (ts): \"soon\" is not a time (expected epoch seconds, ISO 8601, "
+        "dd-Mon-yy HH:MM:SS or dd/mm/yyyy HH:MM:SS; or set a time format)");
+  CHECK(error_of("ts,b\n", o) ==
+        "capture.csv: no data rows after the header: nothing to infer a schema from");
+  InferOptions bad = o;
+  bad.time = {"when"};
+  CHECK(error_of("ts,b\n1,2\n", bad) == "capture.csv: the time column \"when\" is not in the header");
+  bad = o;
+  bad.label = "y";
+  CHECK(error_of("ts,b\n1,2\n", bad) == "capture.csv: the label column \"y\" is not in the header");
+  bad = o;
+  bad.drop = {"z"};
+  CHECK(error_of("ts,b\n1,2\n", bad) ==
+        "capture.csv: InferOptions::drop names \"z\", which is not a column of the header");
+}
