@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -402,4 +403,204 @@ TEST_CASE("artifact: a crafted section table with a valid checksum is still reje
   for (int i = 0; i < 8; ++i) b[b.size() - 8 + i] = static_cast<char>((sum >> (8 * i)) & 0xFF);
   CHECK_THROWS_WITH_AS(dlrm::Artifact::from_bytes(b, "c.dlrm"),
                        "c.dlrm: corrupt section table at section 0", dlrm::FormatError);
+}
+
+// ---- the model's weights ------------------------------------------------------------
+
+namespace {
+
+template <class Interaction>
+struct Tiny {
+  using scalar = float;
+  static constexpr int embedding_dim = 4;
+  using interaction = Interaction;
+  using pooling = dlrm::SumPooling;
+  using dense_optimizer = dlrm::Adam;
+  using sparse_optimizer = dlrm::SparseAdam;
+};
+using TinyDot = Tiny<dlrm::DotInteraction<false>>;
+
+dlrm::Shape tiny_shape() {
+  dlrm::Shape s;
+  s.dense = 3;
+  s.tables = {5, 7};
+  s.bottom = {6, 4};
+  s.top = {5, 1};
+  return s;
+}
+
+template <class C>
+std::vector<std::string> parameter_bytes(dlrm::Dlrm<C>& m) {
+  std::vector<std::string> out;
+  for (const auto& p : m.parameters()) {
+    std::size_t n = 1;
+    for (std::size_t d : p.shape) n *= d;
+    out.emplace_back(reinterpret_cast<const char*>(p.data), n * sizeof(float));
+  }
+  return out;
+}
+
+struct TinyBatch {
+  std::vector<float> dense{0.1f, -0.2f, 0.3f, 1.0f, 0.5f, -1.5f};
+  std::vector<std::int32_t> i0{1, 4, 0}, o0{0, 1}, i1{6}, o1{0, 0};
+  std::vector<float> labels{1.0f, 0.0f};
+  dlrm::Batch batch() const {
+    dlrm::Batch b;
+    b.size = 2;
+    b.dense = dense;
+    b.sparse = {{i0, o0, {}}, {i1, o1, {}}};
+    b.labels = labels;
+    return b;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("save_npz writes the reference state_dict names and shapes") {
+  dlrm::Dlrm<TinyDot> model(tiny_shape(), 7);
+  const std::string path = temp_path("tiny_weights.npz");
+  dlrm::save_npz(model, path);
+  const dlrm::Npz npz = dlrm::Npz::load(path);
+  CHECK(npz.names() == std::vector<std::string>{"emb_l.0.weight", "emb_l.1.weight", "bot_l.0.weight",
+                                                "bot_l.0.bias", "bot_l.2.weight", "bot_l.2.bias",
+                                                "top_l.0.weight", "top_l.0.bias", "top_l.2.weight",
+                                                "top_l.2.bias"});
+  using V = std::vector<std::size_t>;
+  CHECK(npz.at("emb_l.1.weight").shape == V{7, 4});
+  CHECK(npz.at("bot_l.0.weight").shape == V{6, 3});
+  CHECK(npz.at("bot_l.2.weight").shape == V{4, 6});
+  CHECK(npz.at("bot_l.2.bias").shape == V{4});
+  // dot: 4 + 3 pairs of (x, e0, e1)
+  CHECK(npz.at("top_l.0.weight").shape == V{5, 7});
+  CHECK(npz.at("top_l.2.weight").shape == V{1, 5});
+  const auto params = model.parameters();
+  CHECK(npz.values<float>("bot_l.0.weight") ==
+        std::vector<float>(params[2].data, params[2].data + 18));
+}
+
+TEST_CASE("load_npz restores weights bit for bit, and predictions with them") {
+  dlrm::Dlrm<TinyDot> a(tiny_shape(), 1), b(tiny_shape(), 2);
+  TinyBatch tb;
+  a.train_step(tb.batch());  // not the initial weights
+  REQUIRE(parameter_bytes(a) != parameter_bytes(b));
+  const std::string path = temp_path("tiny_a.npz");
+  dlrm::save_npz(a, path);
+  dlrm::load_npz(b, path);
+  CHECK(parameter_bytes(a) == parameter_bytes(b));
+  std::vector<float> pa(2), pb(2);
+  a.predict(tb.batch(), pa);
+  b.predict(tb.batch(), pb);
+  CHECK(pa == pb);
+}
+
+TEST_CASE("load_npz: a missing, mis-shaped, mistyped or unexpected tensor is named") {
+  dlrm::Dlrm<TinyDot> model(tiny_shape(), 3);
+  const auto before = parameter_bytes(model);
+  const dlrm::Npz good = dlrm::weights_npz(model);
+  const auto rebuilt = [&](const std::string& skip, const dlrm::NpyArray* replacement) {
+    dlrm::Npz out;
+    for (const auto& a : good.arrays())
+      if (a.name != skip) out.add(a);
+      else if (replacement) out.add(*replacement);
+    return out;
+  };
+  const std::string path = temp_path("bad_weights.npz");
+
+  dlrm::Shape wider = tiny_shape();
+  wider.dense = 5;
+  dlrm::Dlrm<TinyDot> other(wider, 3);
+  dlrm::save_npz(other, path);
+  CHECK_THROWS_WITH_AS(dlrm::load_npz(model, path),
+                       (path + ": tensor bot_l.0.weight has shape [6, 5], the model expects [6, 3]").c_str(),
+                       dlrm::FormatError);
+
+  rebuilt("emb_l.1.weight", nullptr).save(path);
+  CHECK_THROWS_WITH_AS(dlrm::load_npz(model, path),
+                       (path + ": tensor emb_l.1.weight is missing; the model expects shape [7, 4]").c_str(),
+                       dlrm::FormatError);
+
+  dlrm::NpyArray as_double;
+  as_double.name = "top_l.2.bias";
+  as_double.dtype = dlrm::DType::float64;
+  as_double.shape = {1};
+  as_double.bytes = std::string(8, '\0');
+  rebuilt("top_l.2.bias", &as_double).save(path);
+  CHECK_THROWS_WITH_AS(dlrm::load_npz(model, path),
+                       (path + ": tensor top_l.2.bias has dtype <f8, the model expects <f4 (float32)").c_str(),
+                       dlrm::FormatError);
+
+  dlrm::Npz extra = good;
+  extra.add("top_l.4.weight", std::vector<float>{1.0f});
+  extra.save(path);
+  CHECK_THROWS_WITH_AS(dlrm::load_npz(model, path),
+                       (path + ": unexpected tensor top_l.4.weight: it is not a parameter of this model (a different Shape?)").c_str(),
+                       dlrm::FormatError);
+
+  // A truncated weights file.
+  const std::string bytes = good.to_bytes();
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
+  }
+  CHECK_THROWS_AS(dlrm::load_npz(model, path), dlrm::FormatError);
+  CHECK(parameter_bytes(model) == before);  // nothing was half-loaded
+}
+
+TEST_CASE("put_model / get_model: weights and Shape through an artifact, bit for bit") {
+  dlrm::Dlrm<TinyDot> a(tiny_shape(), 11);
+  TinyBatch tb;
+  a.train_step(tb.batch());
+  dlrm::Artifact art;
+  art.add("threshold", "0.5");
+  dlrm::put_model(art, a);
+  const std::string path = temp_path("tiny.dlrm");
+  art.save(path);
+
+  const dlrm::Artifact back = dlrm::Artifact::load(path);
+  const dlrm::Shape s = dlrm::model_shape(back);
+  CHECK(s.dense == 3);
+  CHECK(s.tables == std::vector<std::size_t>{5, 7});
+  CHECK(s.bottom == std::vector<std::size_t>{6, 4});
+  CHECK(s.top == std::vector<std::size_t>{5, 1});
+  dlrm::Dlrm<TinyDot> b(s, 99);
+  dlrm::get_model(back, b);
+  CHECK(parameter_bytes(a) == parameter_bytes(b));
+
+  // The Config must match.
+  dlrm::Dlrm<Tiny<dlrm::DotInteraction<true>>> self(s, 1);
+  CHECK_THROWS_WITH_AS(dlrm::get_model(back, self),
+                       (path + " section model: saved with interaction dot, this model uses dot_self").c_str(),
+                       dlrm::FormatError);
+  dlrm::Shape other = s;
+  other.tables = {5, 8};
+  dlrm::Dlrm<TinyDot> c(other, 1);
+  CHECK_THROWS_WITH_AS(dlrm::get_model(back, c),
+                       (path + " section model: saved with Shape.tables [5, 7], this model has [5, 8]").c_str(),
+                       dlrm::FormatError);
+  CHECK_THROWS_WITH_AS(dlrm::model_shape(back, "weights"),
+                       (path + ": no section weights (it has: threshold, model)").c_str(),
+                       dlrm::FormatError);
+}
+
+struct TinyDouble {
+  using scalar = double;
+  static constexpr int embedding_dim = 4;
+  using interaction = dlrm::DotInteraction<false>;
+  using pooling = dlrm::SumPooling;
+  using dense_optimizer = dlrm::Adam;
+  using sparse_optimizer = dlrm::SparseAdam;
+};
+
+TEST_CASE("a double model round trips as float64 and refuses float32 weights") {
+  dlrm::Dlrm<TinyDouble> a(tiny_shape(), 5), b(tiny_shape(), 6);
+  const std::string path = temp_path("tiny_double.npz");
+  dlrm::save_npz(a, path);
+  CHECK(dlrm::Npz::load(path).at("emb_l.0.weight").dtype == dlrm::DType::float64);
+  dlrm::load_npz(b, path);
+  CHECK(dlrm::weights_npz(a).to_bytes() == dlrm::weights_npz(b).to_bytes());
+  dlrm::Dlrm<TinyDot> f(tiny_shape(), 5);
+  dlrm::save_npz(f, path);
+  CHECK_THROWS_WITH_AS(dlrm::load_npz(b, path),
+                       (path + ": tensor emb_l.0.weight has dtype <f4, the model expects <f8 (float64)").c_str(),
+                       dlrm::FormatError);
 }
