@@ -4,7 +4,8 @@
 #include "dlrm/preprocessing/csv.hpp"       // streaming RFC 4180 reader, value parsers
 #include "dlrm/preprocessing/schema.hpp"    // column roles, the schema text format
 #include "dlrm/preprocessing/time.hpp"      // timestamps, hour / weekday, cycles
-#include "dlrm/preprocessing/table.hpp"     // a loaded timeline
+#include "dlrm/preprocessing/table.hpp"     // a loaded timeline, load_table
+#include "dlrm/preprocessing/infer.hpp"     // infer_schema from a sample
 #include "dlrm/preprocessing/hashing.hpp"   // stable 64-bit hash, feature hashing
 #include "dlrm/preprocessing/scalers.hpp"   // min-max, z-score
 #include "dlrm/preprocessing/encoders.hpp"  // vocabularies
