@@ -116,20 +116,50 @@ inline std::optional<double> parse_number(std::string_view text) noexcept {
   if (s.empty()) return std::nullopt;
   if (s.size() == 3 && (s[0] | 0x20) == 'n' && (s[1] | 0x20) == 'a' && (s[2] | 0x20) == 'n')
     return std::numeric_limits<double>::quiet_NaN();
-  std::size_t start = 0;
-  if (s[0] == '+') {
-    start = 1;
-    if (s.size() == 1 || s[1] == '-' || s[1] == '+') return std::nullopt;
-  }
-  // from_chars would accept "inf", "infinity" and "nan(...)": only digits, '.', sign, 'e'.
-  for (std::size_t i = start; i < s.size(); ++i) {
-    const char c = s[i];
-    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
-      return std::nullopt;
-  }
-  double value = 0;
+  const std::size_t start = s[0] == '+' ? 1 : 0;
+  // from_chars would also take "inf", "infinity" and "nan(...)": a number starts with a
+  // digit or '.', after one optional sign. (Hex needs chars_format::hex: "0x1" stops at x.)
+  const std::size_t lead = start + (start == 0 && s[0] == '-' ? 1 : 0);
+  if (lead >= s.size() || !((s[lead] >= '0' && s[lead] <= '9') || s[lead] == '.'))
+    return std::nullopt;
   const char* first = s.data() + start;
   const char* last = s.data() + s.size();
+  {
+    // Clinger's fast path for plain decimals: m / 10^k is exact in one correctly rounded
+    // division when m < 2^53 and k <= 22, the same double from_chars gives, several times
+    // faster. Anything else (exponents, long mantissas) goes to from_chars.
+    static constexpr double powers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char* c = first;
+    const bool negative = *c == '-';
+    c += negative;
+    std::uint64_t m = 0;
+    int digits = 0, fraction = 0;
+    bool dot = false, plain = true;
+    for (; c < last; ++c) {
+      const char ch = *c;
+      if (ch >= '0' && ch <= '9') {
+        if (digits == 19) {
+          plain = false;
+          break;
+        }
+        m = m * 10 + static_cast<std::uint64_t>(ch - '0');
+        ++digits;
+        fraction += dot;
+      } else if (ch == '.' && !dot) {
+        dot = true;
+      } else {
+        plain = false;
+        break;
+      }
+    }
+    if (plain && digits > 0 && m <= (std::uint64_t(1) << 53) && fraction <= 22) {
+      const double v = static_cast<double>(m) / powers[fraction];
+      return negative ? -v : v;
+    }
+  }
+  double value = 0;
   const auto r = std::from_chars(first, last, value, std::chars_format::general);
   if (r.ec != std::errc() || r.ptr != last) return std::nullopt;
   return value;
@@ -184,6 +214,40 @@ struct RecordParser {
   bool any_quoted = false;
   std::size_t error_column = 0;
   std::string error_what;
+
+  // The first delimiter or '\n' in [p, end), or end. Eight bytes at a time (SWAR): fields
+  // are short, so one or two words usually find it.
+  static std::size_t find_stop(const char* data, std::size_t p, std::size_t end, char d) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    const std::uint64_t dd = ones * static_cast<unsigned char>(d), nn = ones * '\n';
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (p + 8 <= end) {
+      std::uint64_t w;
+      std::memcpy(&w, data + p, 8);
+      const std::uint64_t a = w ^ dd, b = w ^ nn;
+      // A byte of a (or b) is zero exactly where w holds d (or '\n'); the classic
+      // has-zero test is exact for the lowest such byte, which is the one we take.
+      const std::uint64_t hit = ((a - ones) & ~a & highs) | ((b - ones) & ~b & highs);
+      if (hit) return p + static_cast<std::size_t>(count_trailing_zeros(hit) >> 3);
+      p += 8;
+    }
+#endif
+    while (p < end && data[p] != d && data[p] != '\n') ++p;
+    return p;
+  }
+
+  static unsigned count_trailing_zeros(std::uint64_t x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    return static_cast<unsigned>(__builtin_ctzll(x));
+#else
+    unsigned n = 0;
+    while (!(x & 1)) {
+      x >>= 1;
+      ++n;
+    }
+    return n;
+#endif
+  }
 
   RecordStatus parse(const char* data, std::size_t begin, std::size_t end, bool eof) {
     out.clear();
@@ -252,8 +316,7 @@ struct RecordParser {
         return RecordStatus::malformed;
       }
       // Unquoted field: up to the delimiter or the end of the line.
-      std::size_t q = p;
-      while (q < end && data[q] != d && data[q] != '\n') ++q;
+      std::size_t q = find_stop(data, p, end, d);
       if (q >= end && !eof) return RecordStatus::need_more;
       std::size_t e = q;
       while (e > p && is_blank(data[e - 1])) --e;
