@@ -16,16 +16,31 @@
 using namespace dlrm::prep;
 
 // ---- a counting global operator new, for the no-allocation test --------------------------
+// Every plain form is replaced (new, new[], nothrow, sized deletes), so that no pointer
+// crosses between this pair and the runtime's own (the sanitizers replace them too).
 static std::atomic<std::size_t> g_allocations{0};
-void* operator new(std::size_t n) {
+static void* counted_allocation(std::size_t n) noexcept {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
+  return std::malloc(n ? n : 1);
+}
+void* operator new(std::size_t n) {
+  if (void* p = counted_allocation(n)) return p;
   throw std::bad_alloc();
 }
+void* operator new[](std::size_t n) {
+  if (void* p = counted_allocation(n)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted_allocation(n); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted_allocation(n); }
 // noinline: GCC 12 otherwise sees free() of a pointer from operator new at the call sites
 // (-Wmismatched-new-delete), which is what a replacement pair of these functions is.
 __attribute__((noinline)) void operator delete(void* p) noexcept { std::free(p); }
+__attribute__((noinline)) void operator delete[](void* p) noexcept { std::free(p); }
 __attribute__((noinline)) void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+__attribute__((noinline)) void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+__attribute__((noinline)) void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+__attribute__((noinline)) void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 static const double nan_ = std::numeric_limits<double>::quiet_NaN();
 static const double base = 1556150400;  // Thursday 2019-04-25 00:00:00 UTC
