@@ -581,6 +581,19 @@ class Npz {
       if (z.substr(l + 30, local_name_len) != file)
         throw FormatError(where + ": the zip local header names a different file; the file is "
                                   "corrupt");
+      // The local header repeats method, CRC and sizes (unless a data descriptor follows
+      // the data, flag bit 3, or zip64 saturates them): they must agree.
+      const std::uint64_t local_flags = detail::get_le(z, l + 6, 2);
+      const std::uint64_t local_csize = detail::get_le(z, l + 18, 4);
+      const std::uint64_t local_usize = detail::get_le(z, l + 22, 4);
+      const bool sizes_agree =
+          (local_flags & 8u) ||
+          (detail::get_le(z, l + 14, 4) == crc &&
+           (local_csize == 0xFFFFFFFFu || local_csize == csize) &&
+           (local_usize == 0xFFFFFFFFu || local_usize == usize));
+      if (detail::get_le(z, l + 8, 2) != method || !sizes_agree)
+        throw FormatError(where + ": the zip local header disagrees with the central directory "
+                                  "(method, CRC or size); the file is corrupt");
       const std::uint64_t data_at = local + 30 + detail::get_le(z, l + 26, 2) +
                                     detail::get_le(z, l + 28, 2);
       if (data_at + csize > z.size())
