@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -77,7 +78,18 @@ int run_score(const ScoreArgs& a) {
   dlrm::prep::LineSplitter splitter;
   std::vector<std::string> header;
   for (auto f : splitter.split(line, name, 1)) header.emplace_back(dlrm::prep::trim(f));
-  auto stream = d.pipeline->stream(header);
+  std::optional<dlrm::prep::Pipeline::Stream> stream;
+  try {
+    stream.emplace(d.pipeline->stream(header));
+  } catch (const dlrm::Error&) {
+    for (const auto& c : d.schema.columns)  // name the first missing column, with the file
+      if (c.role != dlrm::prep::Role::drop && c.role != dlrm::prep::Role::label &&
+          std::find(header.begin(), header.end(), c.name) == header.end())
+        throw dlrm::InputError(name + ": the header has no column '" + c.name +
+                               "' of the schema; score events with the columns of the file "
+                               "the model was trained on");
+    throw;
+  }
 
   std::vector<std::size_t> time_columns;
   for (const auto& t : d.schema.names_with(dlrm::prep::Role::time)) {
@@ -111,20 +123,19 @@ int run_score(const ScoreArgs& a) {
                                    std::to_string(fields->size()),
                                name, line_no, 0, "");
       // false = a category unseen in training, encoded as unknown: still scored.
-      stream.transform(*fields, line_no, dense.data(), indices.data(), &time);
+      stream->transform(*fields, line_no, dense.data(), indices.data(), &time);
       score = d.model->predict_one(dlrm::span<const float>(dense.data(), dense.size()),
                                    dlrm::span<const std::int32_t>(indices.data(), indices.size()));
-    } catch (const dlrm::ParseError& e) {
-      if (a.strict) throw;
+    } catch (const dlrm::Error& e) {  // ParseError (a field), InputError (order, values)
+      // The stream names itself "stream": say which input and line instead.
+      std::string msg = one_line(e.what());
+      const std::string prefix = name + ":" + std::to_string(line_no) + ":";
+      if (msg.rfind("stream:", 0) == 0) msg = name + msg.substr(6);
+      if (msg.rfind(prefix, 0) != 0) msg = prefix + " " + msg;
+      if (a.strict) throw dlrm::InputError(msg + " (--strict: stopped)");
       ++skipped;
       std::fflush(stdout);
-      std::cerr << "skipped " << one_line(e.what()) << "\n";
-      continue;
-    } catch (const dlrm::InputError& e) {
-      if (a.strict) throw;
-      ++skipped;
-      std::fflush(stdout);
-      std::cerr << "skipped " << name << ":" << line_no << ": " << one_line(e.what()) << "\n";
+      std::cerr << "skipped " << msg << "\n";
       continue;
     }
     const bool flag = score >= d.threshold;
