@@ -189,6 +189,22 @@ TEST_CASE("skip_malformed skips and counts bad records, keeping the first lines"
   CHECK(reader.skipped_lines() == std::vector<std::size_t>{3, 4, 5});
 }
 
+TEST_CASE("skip_malformed resumes after the line where a quoting error is found") {
+  CsvOptions skip;
+  skip.skip_malformed = true;
+  // The bad record starts on line 2; its quoted field runs onto line 3, where the error is.
+  // Resuming on line 3 instead would read `y"z,2` as a record of two good-looking fields.
+  std::istringstream in("a,b\n\"x\ny\"z,2\n3,4\n");
+  CsvReader reader(in, "data.csv", skip);
+  std::vector<std::string_view> f;
+  REQUIRE(reader.next(f));
+  CHECK(reader.line() == 4);
+  CHECK(f[0] == "3");
+  CHECK_FALSE(reader.next(f));
+  CHECK(reader.skipped() == 1);
+  CHECK(reader.skipped_lines() == std::vector<std::size_t>{2});
+}
+
 TEST_CASE("parse_number reads decimal and scientific text only") {
   using dlrm::prep::parse_number;
   CHECK(*parse_number("12") == 12.0);

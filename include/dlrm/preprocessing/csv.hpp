@@ -214,6 +214,7 @@ struct RecordParser {
   bool any_quoted = false;
   std::size_t error_column = 0;
   std::string error_what;
+  std::size_t error_pos = 0;  // where to resume looking for the end of the bad line
 
   // The first delimiter or '\n' in [p, end), or end. Eight bytes at a time (SWAR): fields
   // are short, so one or two words usually find it.
@@ -271,6 +272,8 @@ struct RecordParser {
             if (!eof) return RecordStatus::need_more;
             error_column = out.size() + 1;
             error_what = "unterminated quoted field: the '\"' that opens it is never closed";
+            error_pos = begin;  // the rest of the input is one field: resume on line two
+            newlines = 0;
             return RecordStatus::malformed;
           }
           const std::size_t r = static_cast<std::size_t>(static_cast<const char*>(hit) - data);
@@ -311,6 +314,7 @@ struct RecordParser {
           return RecordStatus::complete;
         }
         error_column = out.size();
+        error_pos = p;  // newlines up to p are counted: resume after the line holding p
         error_what = std::string("unexpected ") + quote_value(std::string_view(&data[p], 1)) +
                      " after the closing quote (write \"\" for a quote inside a quoted field)";
         return RecordStatus::malformed;
@@ -513,6 +517,8 @@ class CsvReader {
         if (!options_.skip_malformed)
           throw field_error(name_, next_line_, column, field, parser_.error_what);
         note_skipped(next_line_);
+        pos_ = parser_.error_pos;
+        next_line_ += parser_.newlines;
         skip_line();
         ++next_line_;
         continue;

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <istream>
 #include <limits>
@@ -151,7 +152,10 @@ inline Table load_table(std::istream& in, const std::string& name, const Schema&
       table.text.push_back(std::move(t));
     }
   }
-  std::vector<std::unordered_map<std::string, std::uint32_t>> interned(text_plan.size());
+  // Lookups by string_view without allocating: the keys view strings held in a deque,
+  // whose elements never move.
+  std::vector<std::unordered_map<std::string_view, std::uint32_t>> interned(text_plan.size());
+  std::vector<std::deque<std::string>> arena(text_plan.size());
 
   std::vector<std::string_view> fields;
   std::vector<double> row_numbers(numeric_plan.size());
@@ -227,10 +231,14 @@ inline Table load_table(std::istream& in, const std::string& name, const Schema&
         TextColumn& col = table.text[k];
         std::uint32_t code = 0;
         if (!v.empty()) {
-          auto [it, fresh] = interned[k].try_emplace(std::string(v),
-                                                     static_cast<std::uint32_t>(col.values.size()));
-          if (fresh) col.values.emplace_back(v);
-          code = it->second;
+          const auto it = interned[k].find(v);
+          if (it != interned[k].end()) {
+            code = it->second;
+          } else {
+            code = static_cast<std::uint32_t>(col.values.size());
+            col.values.emplace_back(v);
+            interned[k].emplace(std::string_view(arena[k].emplace_back(v)), code);
+          }
         }
         col.codes.push_back(code);
       }
