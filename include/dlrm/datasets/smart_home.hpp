@@ -14,7 +14,7 @@
 // office or home-office work, cooking, TV, bed; weekends unlike weekdays; timing noise;
 // the odd night-time bathroom visit), then `anomalous_days` days of actor 2, who does
 // nothing by routine: night-time wandering with lights on, the kettle and the TV at night,
-// lights on in daylight, heating at night, the front door opened at odd hours (physical),
+// lights on in daylight, the front door opened at odd hours (physical),
 // and a new laptop talking to unknown hosts, port scans, host sweeps, bulk uploads and
 // unusual protocols (cyber). `anomaly_strength` scales how far each episode deviates
 // (0: close to actor 1's habits; 1: the default; larger: blatant); each episode draws its
@@ -247,7 +247,6 @@ struct Plan {
   std::vector<Interval> device_on[device_count];
   std::vector<Interval> away, awake, showers, cooking, laptop_use, phone_use, intruder_use;
   std::vector<std::pair<double, int>> doors;         // front door opened (time, actor)
-  std::vector<std::pair<Interval, double>> setpoint; // actor 2's heating overrides
   std::vector<Interval> physical_windows;            // rows labelled 2 wholesale
   std::vector<Packet> episode_packets;               // actor 2's cyber packets, sorted later
   std::vector<CellEvent> cell_events;                // device and event-driven sensor changes
@@ -370,7 +369,8 @@ class Sessions : public PacketSource {
         return;
       }
       ++current_;
-      t = current_ < intervals_.size() ? intervals_[current_].start : t;
+      // (intervals may overlap: never step back in time)
+      if (current_ < intervals_.size()) t = std::max(t, intervals_[current_].start);
     }
     next_ = kNever;
   }
@@ -585,9 +585,19 @@ class SmartHomeGenerator {
     return h < 6.75 || h > 18.25;
   }
   // Presence in a room with its light on when it is dark (always, for the bathroom).
+  // Lights go on only for the dark part of the stay (before 06:45, after 18:15).
   void stay(int room, double a, double b, int actor, double motion_per_hour) {
+    using namespace detail_home;
     occupy(room, a, b, actor, motion_per_hour);
-    if (room == detail_home::bathroom || dark(a) || dark(b)) device(detail_home::room_light(room), a, b, actor);
+    const int light = room_light(room);
+    if (room == bathroom) {
+      device(light, a, b, actor);
+      return;
+    }
+    for (double m = std::floor((a - kFirstMidnight) / kDay) * kDay + kFirstMidnight; m < b; m += kDay) {
+      device(light, std::max(a, m), std::min(b, m + 6.75 * kHour), actor);
+      device(light, std::max(a, m + 18.25 * kHour), std::min(b, m + kDay), actor);
+    }
   }
   void walk(int room, double t, int actor) {  // passing through: a short hallway visit
     stay(room, t, t + 40, actor, 60);
@@ -598,13 +608,26 @@ class SmartHomeGenerator {
     walk(detail_home::hallway, t - 30, actor);
   }
 
-  void actor1_day(double m, int weekday, detail_home::Rng& r) {
+  // trip: 0 an ordinary day, 1 actor 1 leaves for a night away after breakfast, 2 comes
+  // back in the afternoon. Office days, an evening out now and then and the night away give
+  // the normal class empty-home periods at every hour, as actor 2's days have.
+  void actor1_day(double m, int weekday, int trip, detail_home::Rng& r) {
     using namespace detail_home;
     const double H = kHour, M = kMinute;
     const bool weekend = weekday >= 5;
-    const bool office = weekday == 1 || weekday == 3;
+    const bool office = !weekend && r.chance(0.45);
+    const bool evening_out = !weekend && trip == 0 && r.chance(0.2);
+    if (trip == 2) {
+      const double back = m + r.normal(16.0 * H, 40 * M);
+      front_door(back, 1);
+      plan_.away.push_back({m, back, 1});
+      log(1, "trip", m, back, hallway, "lock_front_door door_front_contact");
+      stay(living_room, back + 2 * M, back + r.uniform(40, 90) * M, 1, 6);
+      actor1_evening(m, weekday, back + 95 * M, false, r);
+      return;
+    }
     // Night-time bathroom visit (the noise that keeps night motion from being a giveaway).
-    if (r.chance(0.12)) {
+    if (trip == 0 && r.chance(0.12)) {
       const double t = m + r.normal(3.0 * H, 50 * M);
       walk(hallway, t, 1);
       stay(bathroom, t + 40, t + 40 + r.uniform(2, 5) * M, 1, 30);
@@ -631,6 +654,16 @@ class SmartHomeGenerator {
     log(1, "breakfast", breakfast, breakfast_end, kitchen, "plug_kettle light_kitchen");
     double day_start = breakfast_end;
     double evening;  // when the evening at home starts
+    if (trip == 1) {
+      const double leave = day_start + r.uniform(20, 60) * M;
+      stay(living_room, day_start, leave - 5 * M, 1, 6);
+      front_door(leave, 1);
+      plan_.away.push_back({leave, m + kDay, 1});
+      plan_.awake.push_back({wake, leave, 1});
+      plan_.phone_use.push_back({wake, leave, 1});
+      log(1, "trip", leave, m + kDay, hallway, "lock_front_door door_front_contact");
+      return;
+    }
     if (office) {
       const double leave = std::max(breakfast_end + 3 * M, m + r.normal(8.2 * H, 8 * M));
       front_door(leave, 1);
@@ -683,7 +716,27 @@ class SmartHomeGenerator {
         log(1, "reading", day_start, evening, living_room, "");
       }
     }
-    // Evening: cooking, dinner, TV, bed.
+    actor1_evening(m, weekday, evening, evening_out, r);
+  }
+
+  // From coming home to falling asleep: cooking, TV, bed (or dinner out, then bed).
+  void actor1_evening(double m, int weekday, double evening, bool out, detail_home::Rng& r) {
+    using namespace detail_home;
+    const double H = kHour, M = kMinute;
+    const bool weekend = weekday >= 5;
+    double tv_end;
+    if (out) {
+      const double leave = std::max(evening + 20 * M, m + r.normal(18.8 * H, 15 * M));
+      stay(living_room, evening + 2 * M, leave - 3 * M, 1, 6);
+      front_door(leave, 1);
+      tv_end = m + r.normal(22.6 * H, 25 * M);
+      front_door(tv_end - 5 * M, 1);
+      plan_.away.push_back({leave, tv_end - 5 * M, 1});
+      plan_.awake.push_back({evening, leave, 1});
+      plan_.awake.push_back({tv_end - 5 * M, tv_end + 30 * M, 1});
+      plan_.phone_use.push_back({evening, leave, 1});
+      log(1, "dinner_out", leave, tv_end - 5 * M, hallway, "lock_front_door door_front_contact");
+    } else {
     const double cook = std::max(evening + 15 * M, m + (weekend ? r.normal(19.0 * H, 20 * M) : r.normal(18.6 * H, 15 * M)));
     const double cook_end = cook + r.uniform(30, 55) * M;
     stay(living_room, evening + 2 * M, cook, 1, 6);
@@ -692,12 +745,13 @@ class SmartHomeGenerator {
     plan_.cooking.push_back({cook, cook_end, 1});
     log(1, "cook", cook, cook_end, kitchen, "plug_kettle light_kitchen");
     const double tv_start = cook_end + r.uniform(5, 25) * M;
-    const double tv_end = m + (weekend ? r.normal(24.2 * H, 25 * M)
+    tv_end = m + (weekend ? r.normal(24.2 * H, 25 * M)
                                      : weekday == 4 ? r.normal(23.4 * H, 20 * M) : r.normal(22.4 * H, 20 * M));
     stay(living_room, cook_end, tv_end, 1, 6);
     device(tv_living_room, tv_start, tv_end, 1);
     log(1, "tv", tv_start, tv_end, living_room, "tv_living_room light_living_room");
     plan_.phone_use.push_back({evening, tv_end, 1});
+    }
     const double bath = tv_end + r.uniform(3, 12) * M;
     walk(hallway, bath - 40, 1);
     stay(bathroom, bath, bath + r.uniform(6, 12) * M, 1, 20);
@@ -751,15 +805,10 @@ class SmartHomeGenerator {
             log(2, "tv_at_night", start, end, living_room, "strength " + fixed(e, 2));
             break;
           }
-          default: {  // the front door at an odd hour, sometimes with heating cranked up
+          default: {  // the front door at an odd hour
             end = start + r.uniform(5, 12) * M;
             front_door(start + 60, 2);
             front_door(end - 90, 2);
-            if (e > 0.5) {
-              plan_.setpoint.push_back({{start, end + 90 * M, 2}, 23.0 + 2.0 * std::min(e, 2.0)});
-              plan_.physical_windows.push_back({start, end + 90 * M, 2});
-              log(2, "heating_at_night", start, end + 90 * M, living_room, "strength " + fixed(e, 2));
-            }
             log(2, "door_at_odd_hour", start, end, hallway, "strength " + fixed(e, 2));
             break;
           }
@@ -785,10 +834,13 @@ class SmartHomeGenerator {
     const double sc = scale_;
     int order[5] = {0, 1, 2, 3, 4};
     for (int i = 4; i > 0; --i) std::swap(order[i], order[r.integer(0, i)]);
-    double t = m + r.uniform(6.5, 8.0) * H;
+    // Two at night (00:30-05:00), three by day (09:30-15:30): hours at which actor 1's home
+    // is empty or asleep too, so that the packets, not the home's state, give them away.
+    double starts[5];
+    for (int k = 0; k < 5; ++k) starts[k] = m + (k < 2 ? r.uniform(0.5, 5.0) : r.uniform(9.5, 15.5)) * H;
     for (int k = 0; k < 5; ++k) {
       const double e = episode_strength();
-      const double start = t;
+      const double start = starts[k];
       const bool bold = r.uniform() < std::min(1.0, e);  // subtle episodes hide in known hosts/protocols
       const int src = bold ? intruder_laptop : phone;
       double end = start;
@@ -806,13 +858,13 @@ class SmartHomeGenerator {
       };
       switch (order[k]) {
         case 0: {  // new host talking to an unknown server, for an hour or two
-          end = start + r.uniform(1.0, 2.0) * H;
+          end = start + r.uniform(0.75, 1.5) * H;
           (bold ? plan_.intruder_use : plan_.phone_use).push_back({start, end, 2});
           log(2, "new_host", start, end, -1, std::string("strength ") + fixed(e, 2) + " host 192.168.1.66");
           break;
         }
         case 1: {  // port scan of the hub and the router
-          const int n = std::max(8, static_cast<int>((20 + 120 * std::min(e, 3.0)) * sc));
+          const int n = std::max(8, static_cast<int>((40 + 200 * std::min(e, 3.0)) * sc));
           const double gap = 0.05 + 2.0 / (1.0 + 4.0 * e);
           double x = start;
           for (int i = 0; i < n; ++i) {
@@ -837,7 +889,7 @@ class SmartHomeGenerator {
           break;
         }
         case 2: {  // host sweep: echo requests to every address of the subnet
-          const int n = std::max(8, static_cast<int>((20 + 100 * std::min(e, 3.0)) * sc));
+          const int n = std::max(8, static_cast<int>((40 + 150 * std::min(e, 3.0)) * sc));
           const double gap = 0.1 + 3.0 / (1.0 + 4.0 * e);
           double x = start;
           for (int i = 0; i < n; ++i) {
@@ -852,7 +904,7 @@ class SmartHomeGenerator {
           break;
         }
         case 3: {  // bulk upload from the hub to an unknown server
-          const int n = std::max(8, static_cast<int>((15 + 120 * std::min(e, 3.0)) * sc));
+          const int n = std::max(8, static_cast<int>((30 + 200 * std::min(e, 3.0)) * sc));
           double x = start;
           for (int i = 0; i < n; ++i) {
             add(x, hub, host_address(upload_server), "TCP", r.integer(1200, 1514),
@@ -868,7 +920,7 @@ class SmartHomeGenerator {
           static const char* infos[] = {"Telnet Data ...", "Client: Encrypted packet (len=64)",
                                         "Request: USER admin", "Session Setup Request"};
           const int which = r.integer(0, 3);
-          const int n = std::max(6, static_cast<int>((10 + 40 * std::min(e, 3.0)) * sc));
+          const int n = std::max(6, static_cast<int>((20 + 60 * std::min(e, 3.0)) * sc));
           double x = start;
           for (int i = 0; i < n; ++i) {
             const bool up = i % 2 == 0;
@@ -889,7 +941,6 @@ class SmartHomeGenerator {
           break;
         }
       }
-      t = std::max(end, start) + r.uniform(1.0, 3.0) * H;
     }
   }
 
@@ -903,13 +954,16 @@ class SmartHomeGenerator {
     // scale brings the average day of actor 1 to events_per_day.
     scale_ = opt_.events_per_day / 4900.0;
     Rng sched(stream_seed(opt_.seed, 1));
+    // One night away in actor 1's time: from the Saturday nearest its middle.
+    const double a1_days = (plan_.anomaly_begin - plan_.begin) / kDay;
+    const double trip_day = a1_days >= 7 ? std::floor((plan_.begin + 0.5 * (plan_.anomaly_begin - plan_.begin) - kFirstMidnight) / kDay / 7) * 7 * kDay + 5 * kDay + kFirstMidnight : -1;
     // Day by day from the midnight before the start (that night's sleep included).
     for (double m = std::floor((plan_.begin - kFirstMidnight) / kDay) * kDay + kFirstMidnight - kDay;
          m < end; m += kDay) {
       const int weekday = static_cast<int>(std::llround((m - kFirstMidnight) / kDay)) % 7;
       const int wd = (weekday + 7) % 7;
       if (m + kDay <= plan_.anomaly_begin + 1) {
-        actor1_day(m, wd, sched);
+        actor1_day(m, wd, m == trip_day ? 1 : m == trip_day + kDay ? 2 : 0, sched);
       } else {
         actor2_day(m, sched);
       }
@@ -1005,14 +1059,8 @@ class SmartHomeGenerator {
       }
       return on;
     };
-    const auto away = mark(plan_.away), awake = mark(plan_.awake), shower = mark(plan_.showers),
+    const auto shower = mark(plan_.showers),
                cooking = mark(plan_.cooking);
-    std::vector<double> override_sp(minutes, 0);
-    for (const auto& so : plan_.setpoint) {
-      const auto a = static_cast<std::size_t>(std::max(0.0, (so.first.start - b) / kMinute));
-      const auto z = std::min(minutes, static_cast<std::size_t>(std::max(0.0, (so.first.end - b) / kMinute)));
-      for (std::size_t i = a; i < z; ++i) override_sp[i] = so.second;
-    }
     double tl = 19.5, tb = 18.5, hl = 44, hb = 52, day_offset = r.normal(0, 1.5), cloud = r.uniform(0.4, 1.0);
     bool heat = false;
     long long day = -1;
@@ -1028,16 +1076,16 @@ class SmartHomeGenerator {
       }
       const double h = std::fmod(t - kFirstMidnight, kDay) / kHour;
       const double outdoor = 6.0 + day_offset + 4.0 * std::sin(6.283185307179586 * (h - 9.0) / 24.0);
-      const bool actor2_day = t >= plan_.anomaly_begin;
-      double setpoint = away[i] ? 16.0 : awake[i] ? 21.0 : 17.5;
-      if (actor2_day) setpoint = (h >= 8 && h < 18) ? 16.0 : 17.5;
-      if (override_sp[i] > 0) setpoint = override_sp[i];
+      // The thermostat runs a time schedule, whoever is home: 20.5 by day, 17.5 at night.
+      const int weekday = static_cast<int>(((d % 7) + 7) % 7);
+      const bool weekend = weekday >= 5;
+      const double setpoint = (h >= (weekend ? 7.5 : 6.0) && h < (weekend ? 23.5 : 22.5)) ? 20.5 : 17.5;
       if (!heat && tl < setpoint - 0.3) {
         heat = true;
         heat_start = t;
       } else if (heat && tl > setpoint + 0.3) {
         heat = false;
-        heat_on.push_back({heat_start, t, override_sp[i] > 0 ? 2 : 1});
+        heat_on.push_back({heat_start, t, 1});
       }
       tl += (outdoor - tl) / 700.0 + (heat ? 0.045 : 0.0) + (cooking[i] ? 0.01 : 0.0) + r.normal(0, 0.004);
       tb += (tl - tb) / 90.0 + (outdoor - tb) / 1500.0;
@@ -1229,7 +1277,7 @@ class SmartHomeGenerator {
         plan_.phone_use, sc, stream_seed(opt_.seed, id++)));
     // Actor 2's laptop and phone: unknown hosts talking to an unknown server.
     sources_.push_back(std::make_unique<Sessions>(
-        Sessions::Spec{intruder_laptop, {c2_server, web}, "TLSv1.2", 40, 2, 6, 80, 500, 100, 1400, 0.5,
+        Sessions::Spec{intruder_laptop, {c2_server, web}, "TLSv1.2", 60, 2, 6, 80, 500, 100, 1400, 0.5,
                        "Application Data", "Application Data"},
         plan_.intruder_use, sc, stream_seed(opt_.seed, id++)));
     sources_.push_back(std::make_unique<Sessions>(
