@@ -24,7 +24,8 @@ python=/usr/bin/python3
 echo "== building the release benchmarks =="
 cmake --preset release >/dev/null
 targets=(bench_model bench_kernels)
-if cmake --build --preset release --target help 2>/dev/null | grep -q '\bbench_csv\b'; then
+target_list=$(cmake --build --preset release --target help 2>/dev/null || true)
+if grep -qw bench_csv <<<"$target_list"; then
   targets+=(bench_csv)
 fi
 cmake --build --preset release -j "$(nproc)" --target "${targets[@]}"
