@@ -373,8 +373,18 @@ TEST_CASE("save / load round trip is exact") {
                        dlrm::FormatError);
   std::istringstream other("hello");
   CHECK_THROWS_WITH_AS(Pipeline::load(other),
-                       "pipeline state: expected 'dlrm-pipeline', found \"hello\" (at byte -1); the stream is "
+                       "pipeline state: expected 'dlrm-pipeline', found \"hello\" at byte 0; the stream is "
                        "truncated or not a saved Pipeline",
+                       dlrm::FormatError);
+  std::istringstream bad_number("dlrm-pipeline 1\nschema 0: 1 0 0\npositive 1 1:1 \ncolumns x");
+  CHECK_THROWS_WITH_AS(Pipeline::load(bad_number),
+                       "pipeline state: expected a count, found \"x\" at byte 56; the stream is truncated or not a "
+                       "saved Pipeline",
+                       dlrm::FormatError);
+  std::istringstream cut("dlrm-pipeline 1\nschema 0: 1 0 0\npositive 1 1:1 \ncolumns 1\ncolumn 5:ab");
+  CHECK_THROWS_WITH_AS(Pipeline::load(cut),
+                       "pipeline state: unexpected end inside a string at byte 65; the stream is truncated or not "
+                       "a saved Pipeline",
                        dlrm::FormatError);
 }
 

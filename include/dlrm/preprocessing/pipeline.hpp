@@ -414,12 +414,15 @@ class StateReader {
  public:
   explicit StateReader(std::istream& in) : in_(in) {}
 
+  // `where` is the byte offset of the word being read, when the stream can tell.
   [[noreturn]] void fail(const std::string& what) const {
-    throw FormatError("pipeline state: " + what + " (at byte " + std::to_string(offset()) +
-                      "); the stream is truncated or not a saved Pipeline");
+    throw FormatError("pipeline state: " + what +
+                      (where_ >= 0 ? " at byte " + std::to_string(where_) : std::string()) +
+                      "; the stream is truncated or not a saved Pipeline");
   }
 
   std::string word() {
+    mark();
     std::string w;
     if (!(in_ >> w)) fail("unexpected end");
     return w;
@@ -449,7 +452,7 @@ class StateReader {
   }
   std::string string() {
     std::size_t n = 0;
-    in_ >> std::ws;
+    mark();
     char c = 0;
     bool digits = false;
     while (in_.get(c) && c >= '0' && c <= '9') {
@@ -470,11 +473,15 @@ class StateReader {
   }
 
  private:
-  std::streamoff offset() const {
-    const auto p = in_.tellg();
-    return p < 0 ? std::streamoff(-1) : std::streamoff(p);
+  void mark() {
+    in_ >> std::ws;
+    if (in_.good()) {
+      const auto p = in_.tellg();
+      where_ = p < 0 ? std::streamoff(-1) : std::streamoff(p);
+    }
   }
   std::istream& in_;
+  std::streamoff where_ = -1;
 };
 
 inline void put_scaler(std::ostream& out, const Scaler& s) {
