@@ -152,7 +152,7 @@ def main():
             def predict():
                 dense, indices, offsets, _ = pool[step[0] % len(pool)]
                 step[0] += 1
-                with torch.no_grad():
+                with torch.inference_mode():  # PyTorch's fastest no-autograd path
                     return torch.sigmoid(model(dense, indices, offsets))
 
             for phase, fn in (("train", train), ("predict", predict)):
