@@ -364,6 +364,25 @@ TEST_CASE("save / load round trip is exact") {
   CHECK(a.unseen == b.unseen);
   CHECK(text.rfind("dlrm-pipeline 1\n", 0) == 0);
 
+  // names and values with spaces, newlines, colons and digits survive the text form
+  Schema odd = hand_schema();
+  odd.columns[3].name = "state 2:\n x";
+  odd.columns[3].fill_value = "12:34 ";
+  odd.columns[3].impute = Impute::constant;
+  odd.time_format = "";
+  Table ot = hand_table({"o n", "", "3:x\ny", "o n"}, {"a", "b", "a", ""});
+  ot.text[0].name = "state 2:\n x";
+  Pipeline op(odd);
+  op.fit(ot, all_rows(ot));
+  std::istringstream odd_in(saved(op));
+  const Pipeline oq = Pipeline::load(odd_in);
+  CHECK(saved(oq) == saved(op));
+  // "o n" twice, then the fill "12:34 " and "3:x\ny" once each, ties in byte order
+  CHECK(oq.vocabulary("state 2:\n x")->index("o n") == 1);
+  CHECK(oq.vocabulary("state 2:\n x")->index("12:34 ") == 2);
+  CHECK(oq.vocabulary("state 2:\n x")->index("3:x\ny") == 3);
+  CHECK(oq.transform(ot, all_rows(ot)).dense == op.transform(ot, all_rows(ot)).dense);
+
   // broken states
   std::istringstream truncated(text.substr(0, text.size() / 2));
   CHECK_THROWS_AS(Pipeline::load(truncated), dlrm::FormatError);

@@ -839,6 +839,9 @@ class Pipeline {
     std::size_t dense_width() const noexcept { return state_->dense_width(); }
     std::size_t tables() const noexcept { return state_->tables(); }
 
+    // The name messages give the events ("stream" unless set), as a file name would be.
+    void set_source(std::string name) { source_ = std::move(name); }
+
     // Forget the imputation and window state (a new timeline starts).
     void reset() {
       runner_ = detail::Runner(*state_);
