@@ -129,34 +129,25 @@ class Dlrm {
   // The loss is returned as scalar (float for float models).
   scalar train_step(const Batch& batch) {
     validate(batch, /*need_labels=*/true);
-    const std::size_t B = batch.size;
-    reserve(B);
-    forward(batch);
-    const scalar l = bce_with_logits_loss<scalar>(
-        logits_.data(), batch.labels, batch.sample_weights, B,
-        static_cast<scalar>(options_.positive_weight),
-        static_cast<scalar>(options_.negative_weight), dlogits_.data());
-    backward_and_step(batch);
+    reserve(batch.size);
+    run(batch, /*train=*/true);
     ++steps_;
-    return l;
+    return mean_of_terms(terms_.data(), batch.size);
   }
 
   // Forward and loss only (no update), e.g. for validation.
   scalar loss(const Batch& batch) {
     validate(batch, /*need_labels=*/true);
     reserve(batch.size);
-    forward(batch);
-    return bce_with_logits_loss<scalar>(
-        logits_.data(), batch.labels, batch.sample_weights, batch.size,
-        static_cast<scalar>(options_.positive_weight),
-        static_cast<scalar>(options_.negative_weight), nullptr);
+    run(batch, /*train=*/false, /*with_loss=*/true);
+    return mean_of_terms(terms_.data(), batch.size);
   }
 
   void predict_logits(const Batch& batch, span<float> logits) {
     validate(batch, /*need_labels=*/false);
     check_output(batch, logits, "logits");
     reserve(batch.size);
-    forward(batch);
+    run(batch, /*train=*/false);
     for (std::size_t b = 0; b < batch.size; ++b) logits[b] = static_cast<float>(logits_[b]);
   }
 
@@ -164,7 +155,7 @@ class Dlrm {
     validate(batch, /*need_labels=*/false);
     check_output(batch, probabilities, "probabilities");
     reserve(batch.size);
-    forward(batch);
+    run(batch, /*train=*/false);
     for (std::size_t b = 0; b < batch.size; ++b)
       probabilities[b] = static_cast<float>(sigmoid(logits_[b]));
   }
@@ -289,6 +280,7 @@ class Dlrm {
     }
     logits_.resize(B);
     dlogits_.resize(B);
+    terms_.resize(B);
     if constexpr (!std::is_same_v<scalar, float>) x_.resize(B * shape_.dense);
     bottom_.reserve(B);
     top_.reserve(B);
@@ -376,48 +368,88 @@ class Dlrm {
     }
   }
 
-  void forward(const Batch& batch) {
+  // One batch as a thread team. Each member first runs its block of batch rows through
+  // the whole forward pass, the loss and the backward chain through the activations (no
+  // shared writes); after the single barrier it computes and applies the parameter
+  // gradients of its block of output features of every layer, and the sparse gradients
+  // and updates of its tables. Work splits depend only on the batch size and the thread
+  // count, so results are reproducible for a given thread count.
+  void run(const Batch& batch, bool train, bool with_loss = false) {
     const std::size_t B = batch.size;
-    bottom_.forward(dense_input(batch.dense.data(), B), shape_.dense, B, t_.data(), t_width_,
-                    threads_);
-    scalar* e = t_.data() + x_width_;
-    detail::parallel_each(F_, threads_, [&](std::size_t t) {
-      tables_[t].forward(batch.sparse[t], B, e + t * embedding_dim, t_width_);
-    });
-    const scalar* r = t_.data();
-    if constexpr (!Op::output_is_input) {
-      detail::parallel_for(B, threads_, 8, [&](std::size_t b0, std::size_t b1) {
-        Op::forward(t_.data(), t_width_, F_, r_.data(), r_width_, b0, b1);
-      });
-      r = r_.data();
+    const scalar* x = dense_input(batch.dense.data(), B);
+    constexpr bool fused = std::is_same_v<dense_optimizer, SGD>;
+    const FusedSgd<scalar> sgd{static_cast<scalar>(options_.dense.lr),
+                               static_cast<scalar>(options_.dense.weight_decay)};
+    if (train && !fused) {
+      bottom_opt_.begin_step(options_.dense);
+      top_opt_.begin_step(options_.dense);
     }
-    top_.forward(r, r_width_, B, logits_.data(), 1, threads_);
+    const int team_size = B >= 2 * detail::batch_grain ? threads_ : 1;
+    detail::run_team(team_size, [&](const detail::Team& team) {
+      std::size_t r0 = 0, r1 = 0;
+      team.share(B, detail::batch_grain, r0, r1);
+      forward_rows(batch, x, r0, r1);
+      if (train || with_loss)
+        bce_with_logits_terms<scalar>(logits_.data(), batch.labels, batch.sample_weights, r0, r1,
+                                      B, static_cast<scalar>(options_.positive_weight),
+                                      static_cast<scalar>(options_.negative_weight),
+                                      terms_.data(), train ? dlogits_.data() : nullptr);
+      if (!train) return;
+      backward_data_rows(r0, r1);
+      team.barrier();
+      backward_params(batch, x, team, fused ? &sgd : nullptr);
+    });
   }
 
-  void backward_and_step(const Batch& batch) {
+  void forward_rows(const Batch& batch, const scalar* x, std::size_t r0, std::size_t r1) {
+    if (r0 >= r1) return;
+    bottom_.forward_rows(x, shape_.dense, r0, r1, t_.data(), t_width_);
+    scalar* e = t_.data() + x_width_;
+    for (std::size_t t = 0; t < F_; ++t)
+      embedding_bag_forward<pooling, embedding_dim>(tables_[t].weight(), batch.sparse[t],
+                                                    batch.size, e + t * embedding_dim, t_width_,
+                                                    r0, r1);
+    const scalar* r = t_.data();
+    if constexpr (!Op::output_is_input) {
+      Op::forward(t_.data(), t_width_, F_, r_.data(), r_width_, r0, r1);
+      r = r_.data();
+    }
+    top_.forward_rows(r, r_width_, r0, r1, logits_.data(), 1);
+  }
+
+  void backward_data_rows(std::size_t r0, std::size_t r1) {
+    if (r0 >= r1) return;
+    scalar* dr = Op::output_is_input ? dt_.data() : dr_.data();
+    top_.backward_data_rows(r0, r1, logits_.data(), 1, dlogits_.data(), 1, dr, r_width_);
+    if constexpr (!Op::output_is_input)
+      Op::backward(t_.data(), t_width_, F_, dr_.data(), r_width_, dt_.data(), t_width_, r0, r1);
+    bottom_.backward_data_rows(r0, r1, t_.data(), t_width_, dt_.data(), t_width_, nullptr, 0);
+  }
+
+  void backward_params(const Batch& batch, const scalar* x, const detail::Team& team,
+                       const FusedSgd<scalar>* sgd) {
     const std::size_t B = batch.size;
     const scalar* r = Op::output_is_input ? t_.data() : r_.data();
-    scalar* dr = Op::output_is_input ? dt_.data() : dr_.data();
-    top_.backward(r, r_width_, B, logits_.data(), 1, dlogits_.data(), 1, dr, r_width_, threads_);
-    if constexpr (!Op::output_is_input) {
-      detail::parallel_for(B, threads_, 8, [&](std::size_t b0, std::size_t b1) {
-        Op::backward(t_.data(), t_width_, F_, dr_.data(), r_width_, dt_.data(), t_width_, b0, b1);
-      });
-    }
-    bottom_.backward(dense_input(batch.dense.data(), 0), shape_.dense, B, t_.data(), t_width_, dt_.data(),
-                     t_width_, nullptr, 0, threads_);
-    // Tables: each thread owns whole tables, so gradients and updates never race.
+    top_.backward_params_part(r, r_width_, B, dlogits_.data(), 1, team.part, team.parts, sgd,
+                              [&](std::size_t off, std::size_t n) {
+                                top_opt_.update_range(top_.params().data(), top_.grads().data(),
+                                                      off, n);
+                              });
+    bottom_.backward_params_part(x, shape_.dense, B, dt_.data(), t_width_, team.part, team.parts,
+                                 sgd, [&](std::size_t off, std::size_t n) {
+                                   bottom_opt_.update_range(bottom_.params().data(),
+                                                            bottom_.grads().data(), off, n);
+                                 });
+    // Tables: each member owns whole tables, so gradients and updates never race.
+    std::size_t t0 = 0, t1 = 0;
+    team.share(F_, 1, t0, t1);
     const scalar* de = dt_.data() + x_width_;
-    detail::parallel_each(F_, threads_, [&](std::size_t t) {
+    for (std::size_t t = t0; t < t1; ++t) {
       tables_[t].backward(batch.sparse[t], B, de + t * embedding_dim, t_width_);
       const auto& g = tables_[t].grad();
       table_opt_[t].step(options_.sparse, tables_[t].weight(), g.rows().data(), g.size(),
                          g.values());
-    });
-    bottom_opt_.step(options_.dense, bottom_.params().data(), bottom_.grads().data(),
-                     bottom_.params().size(), threads_);
-    top_opt_.step(options_.dense, top_.params().data(), top_.grads().data(),
-                  top_.params().size(), threads_);
+    }
   }
 
   Shape shape_;
@@ -431,7 +463,7 @@ class Dlrm {
   bool checks_ = true;
   std::size_t steps_ = 0;
   std::size_t capacity_ = 0;
-  std::vector<scalar> t_, dt_, r_, dr_, logits_, dlogits_, x_;
+  std::vector<scalar> t_, dt_, r_, dr_, logits_, dlogits_, terms_, x_;
 };
 
 }  // namespace dlrm

@@ -39,22 +39,31 @@ inline constexpr std::size_t optimizer_grain = 4096;
 template <class Tag, class T>
 class DenseOptimizer;
 
+// Dense optimizers: step() updates a whole buffer; or begin_step() once, then
+// update_range() on disjoint ranges (from any thread) as their gradients become ready.
 template <class T>
 class DenseOptimizer<SGD, T> {
  public:
   DenseOptimizer() = default;
   explicit DenseOptimizer(std::size_t) {}
-  void step(const OptimizerOptions& o, T* p, const T* g, std::size_t n, int threads = 1) {
+  void begin_step(const OptimizerOptions& o) {
     ++steps_;
-    detail::parallel_for(n, threads, detail::optimizer_grain, [&](std::size_t b, std::size_t e) {
-      detail::sgd_update(static_cast<T>(o.lr), static_cast<T>(o.weight_decay), g + b, p + b,
-                         e - b);
-    });
+    lr_ = static_cast<T>(o.lr);
+    wd_ = static_cast<T>(o.weight_decay);
+  }
+  void update_range(T* p, const T* g, std::size_t offset, std::size_t n) const {
+    detail::sgd_update(lr_, wd_, g + offset, p + offset, n);
+  }
+  void step(const OptimizerOptions& o, T* p, const T* g, std::size_t n, int threads = 1) {
+    begin_step(o);
+    detail::parallel_for(n, threads, detail::optimizer_grain,
+                         [&](std::size_t b, std::size_t e) { update_range(p, g, b, e - b); });
   }
   std::size_t steps() const noexcept { return steps_; }
 
  private:
   std::size_t steps_ = 0;
+  T lr_ = T(0), wd_ = T(0);
 };
 
 template <class T>
@@ -62,20 +71,27 @@ class DenseOptimizer<Adam, T> {
  public:
   DenseOptimizer() = default;
   explicit DenseOptimizer(std::size_t n) : m_(n, T(0)), v_(n, T(0)) {}
-  void step(const OptimizerOptions& o, T* p, const T* g, std::size_t n, int threads = 1) {
+  void begin_step(const OptimizerOptions& o) {
     ++steps_;
     // Bias corrections in double as Python computes them, then rounded once to T.
     const double t = static_cast<double>(steps_);
     const double bc1 = 1.0 - std::pow(static_cast<double>(o.beta1), t);
     const double bc2 = 1.0 - std::pow(static_cast<double>(o.beta2), t);
-    const T step_size = static_cast<T>(static_cast<double>(o.lr) / bc1);
-    const T bc2_sqrt = static_cast<T>(std::sqrt(bc2));
-    const T inv = T(1) / bc2_sqrt;
-    detail::parallel_for(n, threads, detail::optimizer_grain, [&](std::size_t b, std::size_t e) {
-      detail::adam_update(step_size, static_cast<T>(o.beta1), static_cast<T>(o.beta2), inv,
-                          static_cast<T>(o.eps), static_cast<T>(o.weight_decay), g + b, p + b,
-                          m_.data() + b, v_.data() + b, e - b);
-    });
+    step_size_ = static_cast<T>(static_cast<double>(o.lr) / bc1);
+    inv_bc2_sqrt_ = T(1) / static_cast<T>(std::sqrt(bc2));
+    beta1_ = static_cast<T>(o.beta1);
+    beta2_ = static_cast<T>(o.beta2);
+    eps_ = static_cast<T>(o.eps);
+    wd_ = static_cast<T>(o.weight_decay);
+  }
+  void update_range(T* p, const T* g, std::size_t offset, std::size_t n) {
+    detail::adam_update(step_size_, beta1_, beta2_, inv_bc2_sqrt_, eps_, wd_, g + offset,
+                        p + offset, m_.data() + offset, v_.data() + offset, n);
+  }
+  void step(const OptimizerOptions& o, T* p, const T* g, std::size_t n, int threads = 1) {
+    begin_step(o);
+    detail::parallel_for(n, threads, detail::optimizer_grain,
+                         [&](std::size_t b, std::size_t e) { update_range(p, g, b, e - b); });
   }
   std::size_t steps() const noexcept { return steps_; }
   const std::vector<T>& exp_avg() const noexcept { return m_; }
@@ -84,6 +100,8 @@ class DenseOptimizer<Adam, T> {
  private:
   std::vector<T> m_, v_;
   std::size_t steps_ = 0;
+  T step_size_ = T(0), inv_bc2_sqrt_ = T(1), beta1_ = T(0), beta2_ = T(0), eps_ = T(0),
+    wd_ = T(0);
 };
 
 // Sparse optimizers update `count` distinct rows `rows[k]` of a [table_rows, dim] table

@@ -55,4 +55,44 @@ inline void parallel_each(std::size_t n, int threads, Fn&& fn) {
   });
 }
 
+// One member of a team running the same function: which part of the work it owns and a
+// barrier that all members must reach. A whole training step runs as one team with a
+// single barrier, so that an oversubscribed machine pays for two synchronisations a step
+// rather than dozens.
+struct Team {
+  int part = 0;
+  int parts = 1;
+  void barrier() const {
+#if defined(_OPENMP)
+    if (parts > 1) {
+#pragma omp barrier
+    }
+#endif
+  }
+  // This member's [begin, end) share of n items, boundaries rounded to grain.
+  void share(std::size_t n, std::size_t grain, std::size_t& begin, std::size_t& end) const {
+    split_range(n, parts, part, grain, begin, end);
+  }
+};
+
+// Runs fn(const Team&) on `threads` members (fewer if OpenMP is absent or the caller is
+// already inside a parallel region). fn must not throw.
+template <class Fn>
+inline void run_team(int threads, Fn&& fn) {
+#if defined(_OPENMP)
+  if (threads > 1 && !omp_in_parallel()) {
+#pragma omp parallel num_threads(threads)
+    {
+      Team t;
+      t.part = omp_get_thread_num();
+      t.parts = omp_get_num_threads();
+      fn(static_cast<const Team&>(t));
+    }
+    return;
+  }
+#endif
+  (void)threads;
+  fn(Team{});
+}
+
 }  // namespace dlrm::detail

@@ -130,6 +130,18 @@ inline void relu_backward_accumulate(const T* y, T* dy, T* db, std::size_t n) no
   }
 }
 
+// dy = y > 0 ? dy : 0
+template <class T>
+inline void relu_backward(const T* y, T* dy, std::size_t n) noexcept {
+  using B = simd_batch<T>;
+  constexpr std::size_t W = B::size;
+  std::size_t i = 0;
+  const B z(T(0));
+  for (; i < n - n % W; i += W)
+    xsimd::select(B::load_unaligned(y + i) > z, B::load_unaligned(dy + i), z).store_unaligned(dy + i);
+  for (; i < n; ++i) dy[i] = y[i] > T(0) ? dy[i] : T(0);
+}
+
 // p -= lr * (g + wd * p)
 template <class T>
 inline void sgd_update(T lr, T wd, const T* g, T* p, std::size_t n) noexcept {
