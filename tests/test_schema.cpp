@@ -230,9 +230,10 @@ namespace {
 // 12 rows, one column per rule of infer.hpp.
 std::string capture() {
   std::string csv =
-      "stamp,actor,sensor,flow,ip,flag,const,id,frame,room,word,attack_type,empty,secret\n";
-  const char* sensor[] = {"20.5", "", "20.5", "20.5", "20.5", "20.5",
-                          "20.5", "20.5", "20.5", "20.5", "20.5", "21"};
+      "stamp,actor,sensor,flow,ip,flag,const,id,frame,room,word,attack_type,empty,secret,state,level\n";
+  // Persists in time: 6 of 9 adjacent present pairs equal, 2.6x the collision rate 31/121.
+  const char* sensor[] = {"20.1", "", "20.1", "20.1", "20.3", "20.3",
+                          "20.3", "20.5", "20.5", "20.5", "20.7", "20.7"};
   const char* flow[] = {"1.5", "2.5", "", "7", "", "3", "4", "5", "6", "", "8", "9"};
   const char* ip[] = {"10.0.0.1", "10.0.0.2", "10.0.0.1", "10.0.0.3", "fe80::1", "10.0.0.4",
                       "10.0.0.5", "10.0.0.1", "10.0.0.6", "10.0.0.7", "10.0.0.8", "10.0.0.1"};
@@ -243,11 +244,14 @@ std::string capture() {
   const int actor[] = {1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 2, 1};
   const char* attack[] = {"none", "none", "none", "dos", "dos", "none",
                           "scan", "none", "none", "none", "dos", "none"};
+  // Carried forward: missing only before the first reading.
+  const char* state[] = {"", "", "on", "on", "off", "off", "on", "on", "on", "off", "off", "on"};
+  const char* level[] = {"", "", "", "1", "5", "2", "8", "3", "9", "4", "7", "6"};
   for (int i = 0; i < 12; ++i) {
     csv += "2019-04-25T10:00:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + "Z," +
            std::to_string(actor[i]) + "," + sensor[i] + "," + flow[i] + "," + ip[i] + "," +
            flag[i] + ",k,a" + std::to_string(i) + "," + std::to_string(i + 1) + "," + room[i] +
-           "," + word[i] + "," + attack[i] + ",,s\n";
+           "," + word[i] + "," + attack[i] + ",,s," + state[i] + "," + level[i] + "\n";
   }
   return csv;
 }
@@ -286,13 +290,15 @@ TEST_CASE("infer_schema: one column per rule, printed in the text format") {
         "column word hashed buckets=512\n"
         "column attack_type drop\n"
         "column empty drop\n"
-        "column secret drop\n");
-  REQUIRE(notes.size() == 14);
+        "column secret drop\n"
+        "column state categorical impute=ffill boolean\n"
+        "column level numeric impute=ffill\n");
+  REQUIRE(notes.size() == 16);
   CHECK(notes[0].reason == "time: every value reads as a date");
   CHECK(notes[1].reason == "label: by its name");
   CHECK(notes[2].reason ==
-        "numeric: 11 of 11 values are numbers; ffill: a sensor carried forward (changes on 10% of "
-        "rows)");
+        "numeric: 11 of 11 values are numbers; ffill: a reading carried forward (repeats on 66.7% of "
+        "rows, 2.6x the chance rate)");
   CHECK(notes[3].reason ==
         "numeric: 9 of 9 values are numbers; missing in 3 of 12 rows: missing_indicator");
   CHECK(notes[4].reason == "hashed: network addresses");
@@ -305,6 +311,12 @@ TEST_CASE("infer_schema: one column per rule, printed in the text format") {
   CHECK(notes[11].reason == "drop: a label leak (each value occurs with one class only)");
   CHECK(notes[12].reason == "drop: empty in every sampled row");
   CHECK(notes[13].reason == "drop: as asked");
+  CHECK(notes[14].reason ==
+        "categorical: boolean spellings; ffill: missing only before the first reading (carried "
+        "forward)");
+  CHECK(notes[15].reason ==
+        "numeric: 9 of 9 values are numbers; ffill: missing only before the first reading "
+        "(carried forward)");
   // The annotated text is the same schema.
   CHECK(parse_schema(annotated_text(s, notes), "x") == s);
 
@@ -322,9 +334,9 @@ TEST_CASE("infer_schema: one column per rule, printed in the text format") {
 TEST_CASE("infer_schema: the sample is spread over the whole file") {
   std::string csv = "ts,v,label\n";
   for (int i = 0; i < 1000; ++i)
-    csv += std::to_string(i) + "," + (i < 800 ? "a" : "b") + "," + (i < 800 ? "0" : "1") + "\n";
+    csv += std::to_string(i) + "," + (i < 700 ? "a" : "b") + "," + (i < 700 ? "0" : "1") + "\n";
   InferOptions o;
-  o.sample_rows = 10;  // 1000 rows thinned to every 128th: 0, 128, ..., 896
+  o.sample_rows = 10;  // 1000 rows thinned to the pairs at 0, 256, 512, 768: 8 rows
   const Schema s = infer_text(csv, o);
   CHECK(s.positive == std::vector<std::string>{"1"});  // the late anomalies are in the sample
   CHECK(s.find("v")->role == Role::categorical);       // and not constant

@@ -2,8 +2,9 @@
 // infer_schema: a first schema from a sample of a CSV, for the user to read and edit.
 // Standard library only.
 //
-// The sample: rows spread evenly over the whole file (every k-th row, k doubling whenever
-// more than sample_rows are held), in file order; the file is read once.
+// The sample: rows spread evenly over the whole file, in file order, read once: pairs of
+// adjacent rows (2m, 2m + 1) for every m divisible by k, k doubling whenever more than
+// sample_rows are held. "Adjacent" below means such a pair.
 //
 // The time column(s), unless InferOptions::time names them: columns "date" and "time"
 // together (joined "date time"); else the first column named ts, timestamp, time,
@@ -28,12 +29,19 @@
 //   categorical boolean   every non-empty value is a boolean spelling (0/1, true/false,
 //                on/off, yes/no, t/f, y/n; any case; padded)
 //   numeric      at least 99% of the non-empty values are numbers. With missing values:
-//                impute=ffill when the column looks like a sensor carried forward (its
-//                value changes on at most 10% of consecutive non-missing sampled rows),
-//                otherwise a missing_indicator
+//                impute=ffill when the column looks like a reading carried forward: it is
+//                missing only before its first reading (values inflated to the event
+//                rate), or the values of adjacent rows (both present) are equal at least half
+//                the time and at least twice as often as two values drawn at random from
+//                the column (its collision rate: a value that persists in time, as a
+//                sensor's does, not one that is merely common); otherwise a
+//                missing_indicator (a missing value that means something, like a network
+//                flow without a reply: IoT-23's durations repeat at 0-1.9x chance)
 //   hashed       at least 99% of the non-empty values look like IPv4 / IPv6 / MAC
 //                addresses, or more than max_categories distinct values
 //   categorical  the rest (at most max_categories distinct values)
+// Categorical columns (boolean or not) with missing values get impute=ffill by the same
+// rule (a device state carried forward); hashed ones never do.
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -135,6 +143,7 @@ inline bool address_like(std::string_view s) noexcept { return is_ipv4(s) || is_
 // One sampled row: its fields back to back in `data`, `ends[j]` one past field j.
 struct SampledRow {
   std::size_t line = 0;
+  std::size_t index = 0;  // data row number (0-based), to know which rows are adjacent
   std::string data;
   std::vector<std::uint32_t> ends;
   std::string_view field(std::size_t j) const noexcept {
@@ -183,9 +192,13 @@ inline Schema infer_schema(std::istream& in, const std::string& name, const Infe
   std::size_t stride = 1, row = 0;
   std::vector<std::string_view> fields;
   while (reader.next(fields)) {
-    if (row++ % stride != 0) continue;
+    // Rows come in adjacent pairs (2k, 2k + 1), so that how a value persists from one row
+    // to the next is measured at the file's own resolution however thin the sample is.
+    const std::size_t index = row++;
+    if ((index >> 1) % stride != 0) continue;
     detail::SampledRow r;
     r.line = reader.line();
+    r.index = index;
     r.ends.reserve(width);
     for (auto f : fields) {
       r.data += trim(f);
@@ -193,13 +206,14 @@ inline Schema infer_schema(std::istream& in, const std::string& name, const Infe
     }
     sample.push_back(std::move(r));
     if (sample.size() > capacity) {
+      stride *= 2;
       std::size_t keep = 0;
-      for (std::size_t i = 0; i < sample.size(); i += 2) {
+      for (std::size_t i = 0; i < sample.size(); ++i) {
+        if ((sample[i].index >> 1) % stride != 0) continue;
         if (i != keep) sample[keep] = std::move(sample[i]);
         ++keep;
       }
       sample.resize(keep);
-      stride *= 2;
     }
   }
   const std::size_t n = sample.size();
@@ -353,9 +367,13 @@ inline Schema infer_schema(std::istream& in, const std::string& name, const Infe
       reason[j] = std::string(to_string(role)) + ": " + why;
     };
     // Statistics over the sample.
-    std::size_t empty = 0, numbers = 0, booleans = 0, addresses = 0, changes = 0, pairs = 0;
+    std::size_t empty = 0, numbers = 0, booleans = 0, addresses = 0, repeats = 0, pairs = 0;
     bool integral_increasing = true, have_prev = false;
+    bool seen_present = false, missing_after_present = false;
     double prev = 0;
+    std::string_view prev_text;
+    std::size_t prev_index = 0;
+    std::unordered_map<std::string_view, std::size_t> counts;  // for the collision rate
     const std::size_t cap = o.max_categories + 1;
     std::unordered_map<std::string_view, std::uint8_t> classes;  // value -> classes seen (bits)
     bool many = false;            // more than max_categories distinct non-empty values
@@ -367,14 +385,19 @@ inline Schema infer_schema(std::istream& in, const std::string& name, const Infe
       const bool missing = v.empty() || (num && std::isnan(*num));
       if (missing) {
         ++empty;
+        missing_after_present = missing_after_present || seen_present;
       } else {
+        if (seen_present && sample[i].index == prev_index + 1) {
+          ++pairs;
+          repeats += v == prev_text;
+        }
+        seen_present = true;
+        prev_text = v;
+        prev_index = sample[i].index;
+        ++counts[v];
         if (num) {
           ++numbers;
-          if (have_prev) {
-            ++pairs;
-            changes += *num != prev;
-            integral_increasing = integral_increasing && *num > prev;
-          }
+          if (have_prev) integral_increasing = integral_increasing && *num > prev;
           integral_increasing = integral_increasing && std::floor(*num) == *num;
           prev = *num;
           have_prev = true;
@@ -392,6 +415,27 @@ inline Schema infer_schema(std::istream& in, const std::string& name, const Infe
     }
     const std::size_t present = n - empty;
     const std::size_t distinct_present = seen.size();  // valid while !many
+    // Carried forward? Missing only before the first reading; or consecutive sampled
+    // values repeat at least half the time and at least twice as often as two values drawn
+    // at random from the column would (its collision rate): the value persists in time.
+    std::string carried;
+    if (empty > 0 && present > 0) {
+      if (!missing_after_present) {
+        carried = "; ffill: missing only before the first reading (carried forward)";
+      } else if (pairs > 0) {
+        double collision = 0;
+        for (const auto& kv : counts) {
+          const double q = static_cast<double>(kv.second) / static_cast<double>(present);
+          collision += q * q;
+        }
+        const double repeat = static_cast<double>(repeats) / static_cast<double>(pairs);
+        if (repeat >= 0.5 && repeat >= 2 * collision)
+          carried = "; ffill: a reading carried forward (repeats on " +
+                    detail::shortest(std::round(repeat * 1000) / 10) + "% of rows, " +
+                    detail::shortest(std::round(repeat / collision * 10) / 10) +
+                    "x the chance rate)";
+      }
+    }
     const bool is_numeric = present > 0 && numbers * 100 >= present * 99;
     if (std::find(o.drop.begin(), o.drop.end(), c.name) != o.drop.end()) {
       decide(Role::drop, "as asked");
@@ -415,15 +459,17 @@ inline Schema infer_schema(std::istream& in, const std::string& name, const Infe
     } else if (booleans == present) {
       decide(Role::categorical, "boolean spellings");
       c.boolean = true;
+      if (!carried.empty()) {
+        c.impute = Impute::ffill;
+        reason[j] += carried;
+      }
     } else if (is_numeric) {
       decide(Role::numeric, std::to_string(numbers) + " of " + std::to_string(present) +
                                 " values are numbers");
       if (empty > 0) {
-        const double change = pairs ? static_cast<double>(changes) / static_cast<double>(pairs) : 0.0;
-        if (change <= 0.1) {
+        if (!carried.empty()) {
           c.impute = Impute::ffill;
-          reason[j] += "; ffill: a sensor carried forward (changes on " +
-                       detail::shortest(std::round(change * 1000) / 10) + "% of rows)";
+          reason[j] += carried;
         } else {
           c.missing_indicator = true;
           reason[j] += "; missing in " + std::to_string(empty) + " of " + std::to_string(n) +
@@ -438,6 +484,10 @@ inline Schema infer_schema(std::istream& in, const std::string& name, const Infe
       c.buckets = o.hash_buckets;
     } else {
       decide(Role::categorical, std::to_string(distinct_present) + " distinct values");
+      if (!carried.empty()) {
+        c.impute = Impute::ffill;
+        reason[j] += carried;
+      }
     }
     s.columns.push_back(c);
   }
