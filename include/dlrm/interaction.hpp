@@ -36,6 +36,11 @@ struct InteractionOp<DotInteraction<Self>, Dim> {
   }
   static constexpr bool output_is_input = false;
 
+  // Position of Z[i][0] in the kept pairs.
+  static constexpr std::size_t row_offset(std::size_t i) noexcept {
+    return Self ? i * (i + 1) / 2 : i * (i - (i > 0 ? 1 : 0)) / 2;
+  }
+
   // Samples [b0, b1).
   template <class T>
   static void forward(const T* t, std::size_t t_stride, std::size_t tables, T* r,
@@ -47,35 +52,37 @@ struct InteractionOp<DotInteraction<Self>, Dim> {
       detail::copy(tb, rb, D);
       T* z = rb + D;
       for (std::size_t i = 0; i < n; ++i) {
-        const T* ti = tb + i * D;
-        const std::size_t jend = Self ? i + 1 : i;
-        for (std::size_t j = 0; j < jend; ++j) *z++ = detail::dot(ti, tb + j * D, D);
+        const std::size_t count = Self ? i + 1 : i;
+        detail::dot_many<D>(tb + i * D, tb, D, count, z);
+        z += count;
       }
     }
   }
 
-  // dt (same layout as t) = gradient w.r.t. T from dr, the gradient w.r.t. R.
+  // dt (same layout as t) = gradient w.r.t. T from dr, the gradient w.r.t. R:
+  // dT_i = [i = 0] dx + sum_{j < i} g_ij T_j + sum_{j > i} g_ji T_j (+ 2 g_ii T_i).
   template <class T>
   static void backward(const T* t, std::size_t t_stride, std::size_t tables, const T* dr,
                        std::size_t dr_stride, T* dt, std::size_t dt_stride, std::size_t b0,
                        std::size_t b1) noexcept {
     const std::size_t n = tables + 1;
+    constexpr std::size_t chunk = 32;
+    T coef[chunk];
     for (std::size_t b = b0; b < b1; ++b) {
       const T* tb = t + b * t_stride;
       const T* drb = dr + b * dr_stride;
-      T* dtb = dt + b * dt_stride;
-      detail::copy(drb, dtb, D);
-      detail::zero(dtb + D, tables * D);
       const T* g = drb + D;
+      T* dtb = dt + b * dt_stride;
       for (std::size_t i = 0; i < n; ++i) {
-        const T* ti = tb + i * D;
         T* dti = dtb + i * D;
-        for (std::size_t j = 0; j < i; ++j) {
-          const T gij = *g++;
-          detail::axpy(gij, tb + j * D, dti, D);
-          detail::axpy(gij, ti, dtb + j * D, D);
+        if (i == 0) detail::copy(drb, dti, D);
+        detail::weighted_row_sum<D>(tb, D, g + row_offset(i), i, dti, /*accumulate=*/i == 0);
+        for (std::size_t j0 = i + 1; j0 < n; j0 += chunk) {
+          const std::size_t count = n - j0 < chunk ? n - j0 : chunk;
+          for (std::size_t q = 0; q < count; ++q) coef[q] = g[row_offset(j0 + q) + i];
+          detail::weighted_row_sum<D>(tb + j0 * D, D, coef, count, dti, /*accumulate=*/true);
         }
-        if (Self) detail::axpy(T(2) * *g++, ti, dti, D);
+        if (Self) detail::axpy(T(2) * g[row_offset(i) + i], tb + i * D, dti, D);
       }
     }
   }

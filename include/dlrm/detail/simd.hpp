@@ -84,6 +84,56 @@ inline T dot(const T* x, const T* y, std::size_t n) noexcept {
   return s;
 }
 
+// out[j] = <a, rows + j * stride> for j < count; a and every row have D elements. Groups
+// of simd_width dot products are reduced together (one transpose-add instead of one
+// horizontal sum each).
+template <std::size_t D, class T>
+inline void dot_many(const T* a, const T* rows, std::size_t stride, std::size_t count,
+                     T* out) noexcept {
+  using B = simd_batch<T>;
+  constexpr std::size_t W = B::size;
+  std::size_t j = 0;
+  if constexpr (D % W == 0) {
+    constexpr std::size_t V = D / W;
+    B av[V];
+    for (std::size_t v = 0; v < V; ++v) av[v] = B::load_unaligned(a + v * W);
+    for (; j + W <= count; j += W) {
+      B part[W];
+      for (std::size_t q = 0; q < W; ++q) {
+        const T* r = rows + (j + q) * stride;
+        B acc = av[0] * B::load_unaligned(r);
+        for (std::size_t v = 1; v < V; ++v) acc = xsimd::fma(av[v], B::load_unaligned(r + v * W), acc);
+        part[q] = acc;
+      }
+      xsimd::haddp(part).store_unaligned(out + j);
+    }
+  }
+  for (; j < count; ++j) out[j] = dot(a, rows + j * stride, D);
+}
+
+// out = (accumulate ? out : 0) + sum_q coef[q] * rows[q * stride], D elements, summed in
+// registers (one load and one store of out).
+template <std::size_t D, class T>
+inline void weighted_row_sum(const T* rows, std::size_t stride, const T* coef,
+                             std::size_t count, T* out, bool accumulate) noexcept {
+  using B = simd_batch<T>;
+  constexpr std::size_t W = B::size;
+  if constexpr (D % W == 0 && D / W <= 4) {
+    constexpr std::size_t V = D / W;
+    B acc[V];
+    for (std::size_t v = 0; v < V; ++v) acc[v] = accumulate ? B::load_unaligned(out + v * W) : B(T(0));
+    for (std::size_t q = 0; q < count; ++q) {
+      const B c(coef[q]);
+      const T* r = rows + q * stride;
+      for (std::size_t v = 0; v < V; ++v) acc[v] = xsimd::fma(c, B::load_unaligned(r + v * W), acc[v]);
+    }
+    for (std::size_t v = 0; v < V; ++v) acc[v].store_unaligned(out + v * W);
+  } else {
+    if (!accumulate) zero(out, D);
+    for (std::size_t q = 0; q < count; ++q) axpy(coef[q], rows + q * stride, out, D);
+  }
+}
+
 // sum_i x[i]^2
 template <class T>
 inline T sum_squares(const T* x, std::size_t n) noexcept {
