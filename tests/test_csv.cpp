@@ -101,9 +101,18 @@ TEST_CASE("a chosen delimiter") {
   CHECK(rows[0] == Record{2, {"1,5", "x;y"}});
   CsvOptions tab;
   tab.delimiter = '\t';
-  rows = read_all("a\tb\n 1 \t2\n", tab);
+  std::vector<std::string> header;
+  rows = read_all("\ta\tb\n 1 \t\t2\n\t\t\n\"q\"\t\t \n", tab, &header);
+  CHECK(header == std::vector<std::string>{"", "a", "b"});
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0] == Record{2, {"1", "", "2"}});  // tabs are the delimiter, spaces still trimmed
+  CHECK(rows[1] == Record{3, {"", "", ""}});
+  CHECK(rows[2] == Record{4, {"q", "", ""}});
+  std::vector<std::string> comma_header;
+  rows = read_all(",a, b\n,,\n", {}, &comma_header);  // an empty first field at the buffer start
+  CHECK(comma_header == std::vector<std::string>{"", "a", "b"});
   REQUIRE(rows.size() == 1);
-  CHECK(rows[0] == Record{2, {"1", "2"}});  // tabs are the delimiter, spaces still trimmed
+  CHECK(rows[0] == Record{2, {"", "", ""}});
 }
 
 TEST_CASE("records straddling buffer refills read the same at every chunk size") {
@@ -295,5 +304,54 @@ TEST_CASE("parse_number's fast decimal path gives exactly what std::from_chars g
     std::memcpy(&a, &expected, 8);
     std::memcpy(&b, &*got, 8);
     CHECK(a == b);
+  }
+}
+
+TEST_CASE("random RFC 4180 text reads back field for field at every chunk size") {
+  std::uint64_t state = 99;
+  auto next = [&] {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  const std::string alphabet[] = {"a", "b", "7", " ", ",", "\"", "\n", "\r\n", "\t", "\xC3\xA9", "."};
+  std::string text = "x,y,z\n";
+  std::vector<Record> expected;
+  std::size_t line = 2;
+  for (int r = 0; r < 300; ++r) {
+    Record rec{line, {}};
+    for (int f = 0; f < 3; ++f) {
+      std::string value;
+      const auto len = next() % 7;
+      for (std::uint64_t k = 0; k < len; ++k) value += alphabet[next() % 11];
+      const bool special = value.find_first_of(",\"\n\r") != std::string::npos ||
+                           (!value.empty() && (dlrm::prep::is_blank(value.front()) ||
+                                               dlrm::prep::is_blank(value.back())));
+      if (f) text += ',';
+      if (special || next() % 4 == 0) {
+        if (next() % 3 == 0) text += "  ";  // spaces around a quoted field are ignored
+        text += '"';
+        for (char c : value) {
+          if (c == '"') text += '"';
+          text += c;
+        }
+        text += '"';
+        if (next() % 3 == 0) text += " ";
+      } else {
+        text += value;
+      }
+      for (char c : value) line += c == '\n';
+      rec.fields.push_back(value);
+    }
+    text += next() % 2 ? "\n" : "\r\n";
+    ++line;
+    expected.push_back(rec);
+  }
+  for (std::size_t chunk : {16, 17, 33, 64, 1000, 1 << 20}) {
+    CAPTURE(chunk);
+    CsvOptions o;
+    o.chunk_bytes = chunk;
+    CHECK(read_all(text, o) == expected);
   }
 }

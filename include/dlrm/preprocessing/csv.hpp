@@ -192,22 +192,16 @@ struct CsvOptions {
 
 namespace detail {
 
-// Where one field lies: in the read buffer, or (after "" unescaping) in the scratch string.
-struct FieldSpan {
-  std::size_t offset;
-  std::size_t size;
-  bool in_scratch;
-};
-
 enum class RecordStatus { complete, need_more, malformed };
 
 // One record parsed from [data + begin, data + end). `eof` says no more bytes will come, so
-// a record may end at `end`. Leaves the fields in `out` (offsets into data or scratch), the
-// offset just past the record in `next`, and the newlines it consumed in `newlines`. On
+// a record may end at `end`. Leaves the fields in `out` (views into data, or into scratch
+// for fields with "" escapes; scratch is reserved so that it never moves while a record is
+// parsed), the offset just past the record in `next`, and the newlines it consumed. On
 // malformed, `error_*` say what and where (column is 1-based).
 struct RecordParser {
   char delimiter = ',';
-  std::vector<FieldSpan> out;
+  std::vector<std::string_view> out;
   std::string scratch;
   std::size_t next = 0;
   std::size_t newlines = 0;
@@ -258,14 +252,30 @@ struct RecordParser {
     const char d = delimiter;
     std::size_t p = begin;
     for (;;) {
-      while (p < end && (data[p] == ' ' || data[p] == '\t')) ++p;
+      // The common field: neither blank nor quote at its start, and its end in the buffer.
+      if (p < end && data[p] != ' ' && data[p] != '\t' && data[p] != '"') {
+        const std::size_t q = find_stop(data, p, end, d);
+        if (q < end) {
+          std::size_t e = q;
+          while (e > p && is_blank(data[e - 1])) --e;
+          out.emplace_back(data + p, e - p);
+          if (data[q] == d) {
+            p = q + 1;
+            continue;
+          }
+          ++newlines;
+          next = q + 1;
+          return RecordStatus::complete;
+        }
+      }
+      while (p < end && (data[p] == ' ' || data[p] == '\t') && data[p] != d) ++p;
       if (p < end && data[p] == '"') {
         any_quoted = true;
         // Quoted field: runs to the '"' that is not followed by another '"'.
         std::size_t q = p + 1;
         std::size_t seg = q;  // start of the not yet copied part
         bool escaped = false;
-        std::size_t scratch_begin = scratch.size();
+        const std::size_t scratch_begin = scratch.size();
         for (;;) {
           const void* hit = q < end ? std::memchr(data + q, '"', end - q) : nullptr;
           if (!hit) {
@@ -279,6 +289,7 @@ struct RecordParser {
           const std::size_t r = static_cast<std::size_t>(static_cast<const char*>(hit) - data);
           if (r + 1 < end && data[r + 1] == '"') {
             // "" inside: one quote. Copy what precedes it (and the quote) to scratch.
+            if (!escaped && scratch.capacity() < end - begin) scratch.reserve(end - begin);
             escaped = true;
             scratch.append(data + seg, r + 1 - seg);
             seg = r + 2;
@@ -290,14 +301,14 @@ struct RecordParser {
           for (std::size_t i = p + 1; i < r; ++i) newlines += data[i] == '\n';
           if (escaped) {
             scratch.append(data + seg, r - seg);
-            out.push_back({scratch_begin, scratch.size() - scratch_begin, true});
+            out.emplace_back(scratch.data() + scratch_begin, scratch.size() - scratch_begin);
           } else {
-            out.push_back({p + 1, r - (p + 1), false});
+            out.emplace_back(data + p + 1, r - (p + 1));
           }
           p = r + 1;
           break;
         }
-        while (p < end && is_blank(data[p])) ++p;
+        while (p < end && is_blank(data[p]) && data[p] != d) ++p;
         if (p >= end) {
           if (!eof) return RecordStatus::need_more;
           next = end;
@@ -324,7 +335,7 @@ struct RecordParser {
       if (q >= end && !eof) return RecordStatus::need_more;
       std::size_t e = q;
       while (e > p && is_blank(data[e - 1])) --e;
-      out.push_back({p, e - p, false});
+      out.emplace_back(data + p, e - p);
       if (q >= end) {
         next = end;
         return RecordStatus::complete;
@@ -339,15 +350,10 @@ struct RecordParser {
   }
 
   // A record that is one empty unquoted field: a blank line.
-  bool blank() const noexcept { return out.size() == 1 && out[0].size == 0 && !any_quoted; }
+  bool blank() const noexcept { return out.size() == 1 && out[0].empty() && !any_quoted; }
 
-  void views(const char* data, std::vector<std::string_view>& fields) const {
-    fields.resize(out.size());
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      const FieldSpan& f = out[i];
-      fields[i] = std::string_view((f.in_scratch ? scratch.data() : data) + f.offset, f.size);
-    }
-  }
+  // Hands the fields over (a swap: both vectors keep their capacity).
+  void take(std::vector<std::string_view>& fields) noexcept { fields.swap(out); }
 };
 
 }  // namespace detail
@@ -391,7 +397,7 @@ class CsvReader {
     for (;;) {
       if (!read_record()) return false;
       if (parser_.out.size() == header_.size()) {
-        parser_.views(buf_.data(), fields);
+        parser_.take(fields);
         return true;
       }
       const std::size_t found = parser_.out.size();
@@ -405,10 +411,8 @@ class CsvReader {
         what += describe_column(column, field) + " is missing";
       } else {
         column = header_.size() + 1;
-        const auto& f = parser_.out[header_.size()];
-        const char* base = f.in_scratch ? parser_.scratch.data() : buf_.data();
-        what += "field " + std::to_string(column) + " " +
-                quote_value(std::string_view(base + f.offset, f.size)) + " has no column";
+        what += "field " + std::to_string(column) + " " + quote_value(parser_.out[header_.size()]) +
+                " has no column";
       }
       if (!options_.skip_malformed) throw row_error(name_, line_, what, column, field);
       note_skipped(line_);
@@ -445,7 +449,7 @@ class CsvReader {
     if (!got)
       throw row_error(name_, 1, "the file is empty: a CSV needs a header row naming its columns");
     std::vector<std::string_view> names;
-    parser_.views(buf_.data(), names);
+    parser_.take(names);
     std::unordered_set<std::string_view> seen;
     header_.reserve(names.size());
     for (std::size_t i = 0; i < names.size(); ++i) {
@@ -567,7 +571,7 @@ class LineSplitter {
       throw field_error(file, line, parser_.error_column, {}, parser_.error_what);
     if (parser_.next != record.size())
       throw row_error(file, line, "more than one record in a single event (an unquoted newline)");
-    parser_.views(record.data(), fields_);
+    parser_.take(fields_);
     return fields_;
   }
 
