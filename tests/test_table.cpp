@@ -52,7 +52,7 @@ TEST_CASE("a TON_IoT-like file loads typed, normalised and sorted by time") {
       "25-Apr-19, 19:19:40 ,9, off,high,1,ddos\r\n"
       "31-Mar-19,8:59:02,2.5,ON , low ,0,normal\r\n"
       "25-Apr-19, 19:19:40 ,,true,,1,ddos\r\n"
-      "31-Mar-19,8:59:01,-1e1,0,high,0,normal\r\n";
+      "31-Mar-19,8:59:01,-1e1,0,\" high \",0,normal\r\n";  // quoted padding trimmed too
   const Table t = load(csv, ton_schema());
   REQUIRE(t.rows() == 4);
   CHECK(t.source == "data.csv");

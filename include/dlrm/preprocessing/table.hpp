@@ -226,7 +226,7 @@ inline Table load_table(std::istream& in, const std::string& name, const Schema&
       for (std::size_t k = 0; k < numeric_plan.size(); ++k)
         table.numeric[k].values.push_back(row_numbers[k]);
       for (std::size_t k = 0; k < text_plan.size(); ++k) {
-        std::string_view v = fields[text_plan[k].at];
+        std::string_view v = trim(fields[text_plan[k].at]);  // as Pipeline::Stream reads it
         if (text_plan[k].boolean && !v.empty()) v = *parse_boolean(v) ? "1" : "0";
         TextColumn& col = table.text[k];
         std::uint32_t code = 0;
