@@ -134,27 +134,20 @@ inline std::optional<double> parse_number(std::string_view text) noexcept {
     const char* c = first;
     const bool negative = *c == '-';
     c += negative;
-    std::uint64_t m = 0;
-    int digits = 0, fraction = 0;
-    bool dot = false, plain = true;
-    for (; c < last; ++c) {
-      const char ch = *c;
-      if (ch >= '0' && ch <= '9') {
-        if (digits == 19) {
-          plain = false;
-          break;
-        }
-        m = m * 10 + static_cast<std::uint64_t>(ch - '0');
-        ++digits;
-        fraction += dot;
-      } else if (ch == '.' && !dot) {
-        dot = true;
-      } else {
-        plain = false;
-        break;
-      }
+    std::uint64_t m = 0;  // wraps for more than 19 digits, which are sent to from_chars
+    const char* digits_begin = c;
+    while (c < last && static_cast<unsigned char>(*c - '0') < 10)
+      m = m * 10 + static_cast<std::uint64_t>(*c++ - '0');
+    std::size_t digits = static_cast<std::size_t>(c - digits_begin), fraction = 0;
+    if (c < last && *c == '.') {
+      const char* fraction_begin = ++c;
+      while (c < last && static_cast<unsigned char>(*c - '0') < 10)
+        m = m * 10 + static_cast<std::uint64_t>(*c++ - '0');
+      fraction = static_cast<std::size_t>(c - fraction_begin);
+      digits += fraction;
     }
-    if (plain && digits > 0 && m <= (std::uint64_t(1) << 53) && fraction <= 22) {
+    if (c == last && digits > 0 && digits <= 19 && m <= (std::uint64_t(1) << 53) &&
+        fraction <= 22) {
       const double v = static_cast<double>(m) / powers[fraction];
       return negative ? -v : v;
     }
