@@ -195,7 +195,9 @@ TEST_CASE("actor 2's days differ from actor 1's in each listed way") {
   }
 }
 
-TEST_CASE("anomaly_strength 0 makes actor 2 look like actor 1 in hosts and protocols") {
+// At strength 0 actor 2 uses actor 1's devices and protocols; what gives a cyber episode
+// away is then only the outside server it talks to.
+TEST_CASE("anomaly_strength 0 makes actor 2 look like actor 1 in local hosts and protocols") {
   SmartHomeOptions o = small();
   o.anomaly_strength = 0;
   std::vector<std::string> header;
@@ -211,7 +213,7 @@ TEST_CASE("anomaly_strength 0 makes actor 2 look like actor 1 in hosts and proto
   for (const auto& r : rows)
     if (r.actor == 2) {
       ++positives;
-      CHECK(sources1.count(r.f[2]) == 1);
+      if (r.f[2].rfind("192.168.1.", 0) == 0) CHECK(sources1.count(r.f[2]) == 1);
       CHECK(protocols1.count(r.f[4]) == 1);
     }
   CHECK(positives > 0);
@@ -317,6 +319,7 @@ TEST_CASE("activity log and schema") {
   CHECK(parsed.find("temperature_living_room")->impute == dlrm::prep::Impute::ffill);
   CHECK(parsed.positive == std::vector<std::string>{"2"});
   CHECK(parsed.windows.size() == 3);
+  CHECK_FALSE(parsed.time_features);  // the weekday would tell the classes apart by date
 }
 
 TEST_CASE("epoch timestamps") {

@@ -11,20 +11,27 @@
 // file); before a sensor's first reading, and while it is unavailable, its field is empty.
 //
 // The story: `days - anomalous_days` days of actor 1's routines (wake, shower, breakfast,
-// office or home-office work, cooking, TV, bed; weekends unlike weekdays; timing noise;
-// the odd night-time bathroom visit), then `anomalous_days` days of actor 2, who does
-// nothing by routine: night-time wandering with lights on, the kettle and the TV at night,
-// lights on in daylight, the front door opened at odd hours (physical),
-// and a new laptop talking to unknown hosts, port scans, host sweeps, bulk uploads and
-// unusual protocols (cyber). `anomaly_strength` scales how far each episode deviates
-// (0: close to actor 1's habits; 1: the default; larger: blatant); each episode draws its
-// own strength around it, so some are subtle.
+// office or home-office days, now and then dinner out, one night away, cooking, TV, bed;
+// weekends unlike weekdays; timing noise; the odd night-time bathroom visit), then
+// `anomalous_days` days of actor 2, who does nothing by routine: night-time wandering with
+// the lights on, the kettle and the TV at night, lights on in daylight, the front door
+// opened at odd hours (physical), and a new laptop and phone talking to an unknown server,
+// port scans, host sweeps, bulk uploads and unusual protocols (cyber), at hours when actor
+// 1's home is asleep or empty too. `anomaly_strength` scales how far each episode deviates
+// (0: actor 1's devices, protocols and nearly actor 1's hours; 1: the default; larger:
+// bigger scans and uploads); each episode draws its own strength around it, so some are
+// subtle (actor 1's phone address, ordinary protocols, a short session).
 //
 // The label, `actor` = 2, means "actor 2 present and acting": a packet caused by actor 2
-// (their device use, their hosts, their scans), or any row while actor 2 is physically
-// acting (inside a physical episode, plus the motion sensors' 90 s hold time). Background
-// traffic of the home itself (heartbeats, NTP, telemetry) outside those windows is labelled
-// 1, on actor 2's days as well: nothing in it could tell the actors apart.
+// (their device use, their hosts, their scans), or any row while actor 2 is in a room (from
+// entering until 95 s after leaving, the motion sensors' hold time). Background traffic of
+// the home itself (heartbeats, NTP, telemetry) outside those times is labelled 1, on actor
+// 2's days as well: nothing in it could tell the actors apart.
+//
+// Learnability (what the emitted schema lets a model see): addresses hashed, protocol,
+// length, device states, sensors (ffill), per-source packet and destination counts; no
+// calendar features (see schema()). The thermostat runs a time schedule and the weather has
+// no day-to-day trend, so that nothing but behaviour marks actor 2's days.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -245,7 +252,7 @@ struct Plan {
   std::vector<Interval> occupancy[room_count];
   std::vector<double> motion_rate[room_count];  // re-triggers per hour, per occupancy
   std::vector<Interval> device_on[device_count];
-  std::vector<Interval> away, awake, showers, cooking, laptop_use, phone_use, intruder_use;
+  std::vector<Interval> away, awake, showers, cooking, laptop_use, phone_use, intruder_use, phone_c2_use;
   std::vector<std::pair<double, int>> doors;         // front door opened (time, actor)
   std::vector<Interval> physical_windows;            // rows labelled 2 wholesale
   std::vector<Packet> episode_packets;               // actor 2's cyber packets, sorted later
@@ -514,7 +521,13 @@ class SmartHomeGenerator {
       s.columns.push_back(c);
     }
     s.positive = {"2"};
-    s.time_features = true;
+    // No calendar features: actor 2's days are three consecutive weekdays at the end, so a
+    // chronological split trains on their first part and tests on their last. The day of
+    // the week (and the position in the week) then separates the classes by date, not by
+    // behaviour: in trials on the default home (seeds 1-6, see the report) it cut test F1
+    // to 0.71-0.97, and without it F1 was 0.89-0.99. Night-time shows through the sensors
+    // (illuminance, lights, the thermostat's night setting).
+    s.time_features = false;
     s.windows = {
         {"source_packets_60s", prep::WindowKind::count, "source", "", 60},
         {"source_destinations_60s", prep::WindowKind::distinct, "source", "destination", 60},
@@ -813,9 +826,9 @@ class SmartHomeGenerator {
             break;
           }
         }
-        plan_.physical_windows.push_back({start, end + 95, 2});
-        // Actor 2's phone comes along: a new host, or (subtle) one that looks like actor 1's.
-        (e > 0.5 ? plan_.intruder_use : plan_.phone_use).push_back({start, end, 2});
+        // Actor 2's phone comes along: a new host, or (subtle) one that looks like actor 1's
+        // phone, given away only by the server it talks to.
+        (e > 0.5 ? plan_.intruder_use : plan_.phone_c2_use).push_back({start, end, 2});
         t = end + r.uniform(10, 40) * M;
       }
     }
@@ -827,7 +840,6 @@ class SmartHomeGenerator {
       occupy(bedroom, start, end, 2, 30);
       device(light_bedroom, start, end, 2);
       if (e > 0.7) device(light_living_room, start, end, 2);
-      plan_.physical_windows.push_back({start, end + 95, 2});
       log(2, "lights_in_daylight", start, end, bedroom, "strength " + fixed(e, 2));
     }
     // Cyber episodes spread over the day (each day has all of them, in random order).
@@ -858,8 +870,9 @@ class SmartHomeGenerator {
       };
       switch (order[k]) {
         case 0: {  // new host talking to an unknown server, for an hour or two
-          end = start + r.uniform(0.75, 1.5) * H;
-          (bold ? plan_.intruder_use : plan_.phone_use).push_back({start, end, 2});
+          // A subtle one is low and slow: actor 1's phone address, a short session.
+          end = start + r.uniform(0.75, 1.5) * H * (bold ? 1.0 : 0.3);
+          (bold ? plan_.intruder_use : plan_.phone_c2_use).push_back({start, end, 2});
           log(2, "new_host", start, end, -1, std::string("strength ") + fixed(e, 2) + " host 192.168.1.66");
           break;
         }
@@ -971,7 +984,12 @@ class SmartHomeGenerator {
     clip_plan();
     simulate_environment();
     build_cell_events();
+    // Rows are actor 2's wholesale while actor 2 is in a room (the motion sensors' 90 s
+    // hold and a little more after leaving): the home's state shows them there.
     auto& w = plan_.physical_windows;
+    for (const auto& room : plan_.occupancy)
+      for (const auto& iv : room)
+        if (iv.actor == 2) w.push_back({iv.start, iv.end + 95, 2});
     std::sort(w.begin(), w.end(), [](const Interval& a, const Interval& b) { return a.start < b.start; });
     std::vector<Interval> merged;  // disjoint, so that next() can walk them with one cursor
     for (const auto& iv : w) {
@@ -1015,7 +1033,7 @@ class SmartHomeGenerator {
     }
     for (auto& v : plan_.device_on) clip(v);
     for (auto* v : {&plan_.away, &plan_.awake, &plan_.showers, &plan_.cooking, &plan_.laptop_use,
-                    &plan_.phone_use, &plan_.intruder_use, &plan_.physical_windows})
+                    &plan_.phone_use, &plan_.intruder_use, &plan_.phone_c2_use, &plan_.physical_windows})
       clip(*v);
     std::vector<std::pair<double, int>> doors;
     for (auto d : plan_.doors)
@@ -1071,8 +1089,8 @@ class SmartHomeGenerator {
       const long long d = static_cast<long long>(std::floor((t - kFirstMidnight) / kDay));
       if (d != day) {
         day = d;
-        day_offset = 0.7 * day_offset + r.normal(0, 1.2);
-        cloud = r.uniform(0.35, 1.0);
+        day_offset = r.normal(0, 0.4);  // mild, independent days: no weather that marks a week
+        cloud = r.uniform(0.7, 1.0);
       }
       const double h = std::fmod(t - kFirstMidnight, kDay) / kHour;
       const double outdoor = 6.0 + day_offset + 4.0 * std::sin(6.283185307179586 * (h - 9.0) / 24.0);
@@ -1284,6 +1302,10 @@ class SmartHomeGenerator {
         Sessions::Spec{intruder_phone, {router, c2_server}, "DNS", 20, 2, 2, 70, 90, 100, 160, 0.5,
                        "Standard query A update.example-c2.net", "Standard query response A 185.220.101.4"},
         plan_.intruder_use, sc, stream_seed(opt_.seed, id++)));
+    sources_.push_back(std::make_unique<Sessions>(
+        Sessions::Spec{phone, {c2_server}, "TLSv1.2", 60, 2, 6, 80, 500, 100, 1400, 0.5, "Application Data",
+                       "Application Data"},
+        plan_.phone_c2_use, sc, stream_seed(opt_.seed, id++)));
     sources_.push_back(std::make_unique<Listed>(std::move(device_packets_)));
     sources_.push_back(std::make_unique<Listed>(std::move(plan_.episode_packets)));
     for (std::size_t i = 0; i < sources_.size(); ++i)
