@@ -276,7 +276,8 @@ TEST_CASE("sparse optimizers leave rows outside the batch untouched") {
 }
 
 TEST_CASE("same seed, data and thread count give bit-identical weights") {
-  const auto s = make_shape(13, {100, 50, 3, 1000}, {64, 16}, {64, 32, 1});
+  // Wide enough that a step of 64 samples is split over two threads.
+  const auto s = make_shape(13, {100, 50, 3, 1000}, {256, 16}, {256, 64, 1});
   using K = Cfg<dlrm::DotInteraction<false>, dlrm::SumPooling, dlrm::Adam, dlrm::SparseAdam, float, 16>;
   std::vector<std::vector<std::vector<unsigned char>>> by_threads;
   for (int threads : {1, 2}) {
@@ -284,8 +285,10 @@ TEST_CASE("same seed, data and thread count give bit-identical weights") {
     a.set_threads(threads);
     b.set_threads(threads);
     CHECK(a.threads() == threads);
+    CHECK(a.threads_for(64) == threads);
+    CHECK(a.threads_for(8) == 1);  // too small to split
     for (int step = 0; step < 5; ++step) {
-      const Data d = make_data(100 + step, 40 + 8 * step, s, step % 2 == 1);
+      const Data d = make_data(100 + step, 64 + 8 * step, s, step % 2 == 1);
       const float la = a.train_step(d.batch());
       const float lb = b.train_step(d.batch());
       CHECK(std::memcmp(&la, &lb, sizeof la) == 0);

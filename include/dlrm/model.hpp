@@ -95,6 +95,14 @@ class Dlrm {
     x_width_ = shape_.bottom.back();
     t_width_ = Op::input_width(x_width_, F_);
     r_width_ = Op::output_width(x_width_, F_);
+    flops_per_sample_ = 0;
+    for (const auto* widths : {&shape_.bottom, &shape_.top}) {
+      std::size_t prev = widths == &shape_.bottom ? shape_.dense : r_width_;
+      for (std::size_t w : *widths) {
+        flops_per_sample_ += 2 * prev * w;
+        prev = w;
+      }
+    }
     bottom_ = Mlp<scalar>(shape_.dense, shape_.bottom, /*relu_last=*/true);
     top_ = Mlp<scalar>(r_width_, shape_.top, /*relu_last=*/false);
     tables_.reserve(F_);
@@ -113,12 +121,17 @@ class Dlrm {
   const Shape& shape() const noexcept { return shape_; }
   std::size_t interaction_width() const noexcept { return r_width_; }
 
+  // The thread count is an upper bound: a step too small to pay for waking a second
+  // thread (see min_flops_per_thread) runs on one. The choice depends only on the shape,
+  // the batch size and n, so results stay reproducible for a given n.
   void set_threads(int n) {
     if (n < 1) throw Error("Dlrm::set_threads: " + std::to_string(n) + " threads: pass 1 or more");
     threads_ = n;
     Eigen::setNbThreads(1);
   }
   int threads() const noexcept { return threads_; }
+  // The threads a training step on `batch` samples actually uses (<= threads()).
+  int threads_for(std::size_t batch) const noexcept { return team_size_for(batch, true); }
   void set_input_checks(bool on) noexcept { checks_ = on; }
   bool input_checks() const noexcept { return checks_; }
   TrainOptions& options() noexcept { return options_; }
@@ -368,6 +381,19 @@ class Dlrm {
     }
   }
 
+  // Below this many MLP flops per member a batch runs on one thread: waking a team costs
+  // microseconds on an idle machine and milliseconds on an oversubscribed one.
+  static constexpr double min_flops_per_thread = 4e6;
+
+  int team_size_for(std::size_t B, bool train) const noexcept {
+    if (threads_ <= 1 || B < 2 * detail::batch_grain) return 1;
+    const double work = static_cast<double>(flops_per_sample_) * static_cast<double>(B) *
+                        (train ? 3.0 : 1.0);
+    int n = threads_;
+    while (n > 1 && work / n < min_flops_per_thread) --n;
+    return n;
+  }
+
   // One batch as a thread team. Each member first runs its block of batch rows through
   // the whole forward pass, the loss and the backward chain through the activations (no
   // shared writes); after the single barrier it computes and applies the parameter
@@ -384,7 +410,7 @@ class Dlrm {
       bottom_opt_.begin_step(options_.dense);
       top_opt_.begin_step(options_.dense);
     }
-    const int team_size = B >= 2 * detail::batch_grain ? threads_ : 1;
+    const int team_size = team_size_for(B, train);
     detail::run_team(team_size, [&](const detail::Team& team) {
       std::size_t r0 = 0, r1 = 0;
       team.share(B, detail::batch_grain, r0, r1);
@@ -455,6 +481,7 @@ class Dlrm {
   Shape shape_;
   TrainOptions options_;
   std::size_t F_ = 0, x_width_ = 0, t_width_ = 0, r_width_ = 0;
+  std::size_t flops_per_sample_ = 0;  // forward MLP flops of one sample
   Mlp<scalar> bottom_, top_;
   std::vector<EmbeddingBag<scalar, embedding_dim, pooling>> tables_;
   std::vector<SparseOptimizer<sparse_optimizer, scalar>> table_opt_;
