@@ -143,6 +143,9 @@ class Dlrm {
   scalar train_step(const Batch& batch) {
     validate(batch, /*need_labels=*/true);
     reserve(batch.size);
+    // Sparse-gradient room for this batch, here where a failed allocation can still throw
+    // (nothing inside the thread team may).
+    for (std::size_t t = 0; t < F_; ++t) tables_[t].grad().reserve(batch.sparse[t].indices.size());
     run(batch, /*train=*/true);
     ++steps_;
     return mean_of_terms(terms_.data(), batch.size);
