@@ -354,3 +354,36 @@ TEST_CASE("bad options give exact errors") {
                        "(blatant), 1 is the default",
                        dlrm::Error);
 }
+
+TEST_CASE("anomaly_strength scales how far actor 2 deviates") {
+  // Port-scan size and night-time hour, read from the activity log.
+  auto measure = [](double strength, double& scan_packets, double& night_start_hours_after_22) {
+    SmartHomeOptions o;
+    o.anomaly_strength = strength;
+    SmartHomeGenerator g(o);
+    scan_packets = 0;
+    night_start_hours_after_22 = 0;
+    int nights = 0;
+    for (const auto& a : g.activities()) {
+      if (a.actor != 2) continue;
+      if (a.activity == "port_scan")
+        scan_packets += std::atof(a.details.substr(a.details.find("packets ") + 8).c_str());
+      if (a.room != "network" && a.activity != "lights_in_daylight") {
+        const double h = std::fmod(a.start, 86400.0) / 3600.0;
+        night_start_hours_after_22 += std::fmod(h - 22.0 + 24.0, 24.0);
+        ++nights;
+      }
+    }
+    REQUIRE(nights > 0);
+    night_start_hours_after_22 /= nights;
+  };
+  double scan0, night0, scan1, night1, scan2, night2;
+  measure(0.25, scan0, night0);
+  measure(1.0, scan1, night1);
+  measure(2.0, scan2, night2);
+  MESSAGE("scan packets " << scan0 << " " << scan1 << " " << scan2 << "; night episodes start "
+                          << night0 << " " << night1 << " " << night2 << " h after 22:00");
+  CHECK(scan0 < scan1);
+  CHECK(scan1 < scan2);
+  CHECK(night0 + 1 < night1);  // subtle: nearer actor 1's bedtime
+}
