@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -79,6 +80,19 @@ TEST_CASE("same seed gives the same bytes, another seed other bytes") {
   o = small();
   o.anomaly_strength = 0.5;
   CHECK(generate(o) != a);
+  // No field needs quoting: every line of the merged CSV has exactly one comma per column
+  // boundary and no quote.
+  std::ostringstream merged, log, schema;
+  dlrm::datasets::generate_smart_home(small(), merged, log, schema);
+  std::istringstream in(merged.str());
+  std::string line;
+  std::size_t lines = 0, bad = 0;
+  while (std::getline(in, line)) {
+    ++lines;
+    bad += std::count(line.begin(), line.end(), ',') != 30 || line.find('"') != std::string::npos;
+  }
+  CHECK(lines > 1000);
+  CHECK(bad == 0);
 }
 
 TEST_CASE("the default home: size, labels, both actors' days, chronology") {
