@@ -260,7 +260,7 @@ TEST_CASE("embedding bag gradients (table and per-sample weights) match finite d
 
 TEST_CASE("bad sparse input is rejected with its exact message") {
   std::vector<std::int32_t> idx{0, 1, 2, 3}, off{0, 2, 4};
-  const std::string f = "Batch.sparse[2]";
+  const std::size_t f = 2;  // the table index named in messages
   // offsets of the wrong length
   CHECK_THROWS_WITH_AS(dlrm::validate_sparse_input({idx, off, {}}, 4, 10, f, true),
                        "Batch.sparse[2]: offsets has 3 entries, expected 4 (one per bag) or 5 "

@@ -31,25 +31,27 @@ inline void bag_range(const SparseInput& in, std::size_t batch, std::size_t b,
   (void)batch;
 }
 
-// Checks one table's input for a batch of `batch` bags against a table of `rows` rows.
+// Checks table `table`'s input for a batch of `batch` bags against a table of `rows` rows.
 // Sizes are always checked (cheap); with `check_values` also the offsets' order and range
-// and every index. `field` names the input in messages, e.g. "Batch.sparse[3]".
+// and every index. Messages name the input as "Batch.sparse[<table>]" (built only when
+// something is wrong: a valid batch allocates nothing here).
 inline void validate_sparse_input(const SparseInput& in, std::size_t batch, std::size_t rows,
-                                  const std::string& field, bool check_values) {
-  if (batch == 0) throw InputError(field + ": the batch has no samples");
+                                  std::size_t table, bool check_values) {
+  const auto name = [table] { return "Batch.sparse[" + std::to_string(table) + "]"; };
+  if (batch == 0) throw InputError(name() + ": the batch has no samples");
   const std::size_t n_off = in.offsets.size();
   if (n_off != batch && n_off != batch + 1)
-    throw InputError(field + ": offsets has " + std::to_string(n_off) + " entries, expected " +
+    throw InputError(name() + ": offsets has " + std::to_string(n_off) + " entries, expected " +
                      std::to_string(batch) + " (one per bag) or " + std::to_string(batch + 1) +
                      " (with the end offset)");
   if (!in.weights.empty() && in.weights.size() != in.indices.size())
-    throw InputError(field + ": weights has " + std::to_string(in.weights.size()) +
+    throw InputError(name() + ": weights has " + std::to_string(in.weights.size()) +
                      " entries, expected 0 or one per index (" +
                      std::to_string(in.indices.size()) + ")");
   const std::int64_t base = in.offsets[0];
   const std::int64_t n_idx = static_cast<std::int64_t>(in.indices.size());
   const auto overrun = [&](std::size_t k) {
-    return InputError(field + ": offsets[" + std::to_string(k) + "] = " +
+    return InputError(name() + ": offsets[" + std::to_string(k) + "] = " +
                       std::to_string(in.offsets[k]) + " points past the end of indices (" +
                       std::to_string(n_idx) + " indices from offsets[0] = " +
                       std::to_string(base) + ")");
@@ -62,7 +64,7 @@ inline void validate_sparse_input(const SparseInput& in, std::size_t batch, std:
   }
   for (std::size_t k = 1; k < n_off; ++k) {
     if (in.offsets[k] < in.offsets[k - 1])
-      throw InputError(field + ": offsets decrease at offsets[" + std::to_string(k) + "] = " +
+      throw InputError(name() + ": offsets decrease at offsets[" + std::to_string(k) + "] = " +
                        std::to_string(in.offsets[k]) + " after " +
                        std::to_string(in.offsets[k - 1]) + ": offsets must be non-decreasing");
     if (static_cast<std::int64_t>(in.offsets[k]) - base > n_idx) throw overrun(k);
@@ -71,14 +73,14 @@ inline void validate_sparse_input(const SparseInput& in, std::size_t batch, std:
   for (std::size_t p = 0; p < in.indices.size(); ++p) {
     const std::int64_t v = in.indices[p];
     if (v < 0 || v >= r)
-      throw InputError(field + ": index " + std::to_string(v) + " at position " +
+      throw InputError(name() + ": index " + std::to_string(v) + " at position " +
                        std::to_string(p) + " is out of range for a table of " +
                        std::to_string(rows) + " rows (valid: 0.." + std::to_string(rows - 1) +
                        ")");
   }
   for (std::size_t p = 0; p < in.weights.size(); ++p) {
     if (!std::isfinite(in.weights[p]))
-      throw InputError(field + ": weight at position " + std::to_string(p) + " is " +
+      throw InputError(name() + ": weight at position " + std::to_string(p) + " is " +
                        std::to_string(in.weights[p]) + ": per-sample weights must be finite");
   }
 }

@@ -322,8 +322,7 @@ class Dlrm {
       throw InputError("Batch.sample_weights has " + std::to_string(batch.sample_weights.size()) +
                        " values, expected 0 or one per sample (" + std::to_string(B) + ")");
     for (std::size_t t = 0; t < F_; ++t)
-      validate_sparse_input(batch.sparse[t], B, shape_.tables[t],
-                            "Batch.sparse[" + std::to_string(t) + "]", checks_);
+      validate_sparse_input(batch.sparse[t], B, shape_.tables[t], t, checks_);
     if (!checks_) return;
     for (std::size_t i = 0; i < batch.dense.size(); ++i)
       if (!std::isfinite(batch.dense[i]))
