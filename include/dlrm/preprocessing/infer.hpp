@@ -152,6 +152,20 @@ struct SampledRow {
   }
 };
 
+// One column of the sample, its values back to back.
+struct ColumnValues {
+  std::string bytes;
+  std::vector<std::uint32_t> ends;
+  void push(std::string_view v) {
+    bytes.append(v);
+    ends.push_back(static_cast<std::uint32_t>(bytes.size()));
+  }
+  std::string_view operator[](std::size_t i) const noexcept {
+    const std::size_t b = i == 0 ? 0 : ends[i - 1];
+    return std::string_view(bytes).substr(b, ends[i] - b);
+  }
+};
+
 inline bool normal_label_spelling(std::string_view v) noexcept {
   for (const char* n : {"benign", "normal", "none", "clean", "legitimate", "negative", "false",
                         "no", "ok", "0"})
@@ -349,7 +363,27 @@ inline Schema infer_schema(std::istream& in, const std::string& name, const Infe
   Schema s;
   s.time_format = o.time_format;
   s.positive = positive;
+  // The sample is row-major; the statistics go column by column. Copy a block of columns
+  // at a time into column-major storage, so that a wide file does not take a cache miss
+  // per value.
+  std::vector<std::size_t> sample_index(n);
+  for (std::size_t i = 0; i < n; ++i) sample_index[i] = sample[i].index;
+  constexpr std::size_t block_width = 16;
+  std::vector<detail::ColumnValues> block;
+  std::size_t block_begin = 0;
   for (std::size_t j = 0; j < width; ++j) {
+    if (j % block_width == 0) {
+      block_begin = j;
+      block.resize(std::min(block_width, width - j));
+      for (auto& b : block) {
+        b.bytes.clear();
+        b.ends.clear();
+        b.ends.reserve(n);
+      }
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t k = 0; k < block.size(); ++k) block[k].push(sample[i].field(j + k));
+    }
+    const detail::ColumnValues& column = block[j - block_begin];
     ColumnSpec c;
     c.name = header[j];
     if (std::find(time_at.begin(), time_at.end(), j) != time_at.end()) {
@@ -373,30 +407,30 @@ inline Schema infer_schema(std::istream& in, const std::string& name, const Infe
     double prev = 0;
     std::string_view prev_text;
     std::size_t prev_index = 0;
-    std::unordered_map<std::string_view, std::size_t> counts;  // for the collision rate
+    std::vector<double> values;  // the numbers, for the collision rate
     const std::size_t cap = o.max_categories + 1;
     std::unordered_map<std::string_view, std::uint8_t> classes;  // value -> classes seen (bits)
     bool many = false;            // more than max_categories distinct non-empty values
     bool unique = true;           // no non-empty value repeats
     std::unordered_set<std::string_view> seen;  // all values while unique or few
     for (std::size_t i = 0; i < n; ++i) {
-      const std::string_view v = sample[i].field(j);
+      const std::string_view v = column[i];
       const auto num = v.empty() ? std::nullopt : parse_number(v);
       const bool missing = v.empty() || (num && std::isnan(*num));
       if (missing) {
         ++empty;
         missing_after_present = missing_after_present || seen_present;
       } else {
-        if (seen_present && sample[i].index == prev_index + 1) {
+        if (seen_present && sample_index[i] == prev_index + 1) {
           ++pairs;
           repeats += v == prev_text;
         }
         seen_present = true;
         prev_text = v;
-        prev_index = sample[i].index;
-        ++counts[v];
+        prev_index = sample_index[i];
         if (num) {
           ++numbers;
+          values.push_back(*num);
           if (have_prev) integral_increasing = integral_increasing && *num > prev;
           integral_increasing = integral_increasing && std::floor(*num) == *num;
           prev = *num;
@@ -418,25 +452,47 @@ inline Schema infer_schema(std::istream& in, const std::string& name, const Infe
     // Carried forward? Missing only before the first reading; or consecutive sampled
     // values repeat at least half the time and at least twice as often as two values drawn
     // at random from the column would (its collision rate): the value persists in time.
+    const bool is_numeric = present > 0 && numbers * 100 >= present * 99;
     std::string carried;
     if (empty > 0 && present > 0) {
       if (!missing_after_present) {
         carried = "; ffill: missing only before the first reading (carried forward)";
-      } else if (pairs > 0) {
+      } else if (pairs > 0 && repeats * 2 >= pairs) {
+        // The collision rate sum_k p_k^2 over the value frequencies p_k: from sorted runs
+        // for numbers, from a count per text value otherwise (only computed when needed).
         double collision = 0;
-        for (const auto& kv : counts) {
-          const double q = static_cast<double>(kv.second) / static_cast<double>(present);
+        auto add_run = [&](std::size_t run, std::size_t total) {
+          const double q = static_cast<double>(run) / static_cast<double>(total);
           collision += q * q;
+        };
+        if (is_numeric) {
+          std::sort(values.begin(), values.end());
+          std::size_t run = 1;
+          for (std::size_t k = 1; k <= values.size(); ++k) {
+            if (k < values.size() && values[k] == values[k - 1]) {
+              ++run;
+            } else {
+              add_run(run, values.size());
+              run = 1;
+            }
+          }
+        } else {
+          std::unordered_map<std::string_view, std::size_t> counts;
+          for (std::size_t i = 0; i < n; ++i) {
+            const std::string_view v = column[i];
+            const auto num = v.empty() ? std::nullopt : parse_number(v);
+            if (!v.empty() && !(num && std::isnan(*num))) ++counts[v];
+          }
+          for (const auto& kv : counts) add_run(kv.second, present);
         }
         const double repeat = static_cast<double>(repeats) / static_cast<double>(pairs);
-        if (repeat >= 0.5 && repeat >= 2 * collision)
+        if (repeat >= 2 * collision)
           carried = "; ffill: a reading carried forward (repeats on " +
                     detail::shortest(std::round(repeat * 1000) / 10) + "% of rows, " +
                     detail::shortest(std::round(repeat / collision * 10) / 10) +
                     "x the chance rate)";
       }
     }
-    const bool is_numeric = present > 0 && numbers * 100 >= present * 99;
     if (std::find(o.drop.begin(), o.drop.end(), c.name) != o.drop.end()) {
       decide(Role::drop, "as asked");
     } else if (present == 0) {
