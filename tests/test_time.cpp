@@ -38,6 +38,11 @@ TEST_CASE("TON_IoT dates: dd-Mon-yy with the time joined from a second column") 
   CHECK(parse_time("2-Apr-19 8:59:02") == 1554195542.0);
   CHECK(parse_time("2-apr-2019   8:59:02") == 1554195542.0);
   CHECK(parse_time("31-Mar-19") == 1553990400.0);
+  CHECK(parse_time("19:19:40 25-Apr-19") == 1556219980.0);  // time column before the date
+  CHECK(parse_time("8:59:02 2019-04-02") == 1554195542.0);
+  CHECK(parse_time("8:59 2/4/2019") == 1554195540.0);
+  CHECK_FALSE(try_parse_time("8:59:02 junk").has_value());
+  CHECK_FALSE(try_parse_time("8:59:02 2019-04-02 x").has_value());
 }
 
 TEST_CASE("dd/mm/yyyy HH:MM:SS") {

@@ -10,7 +10,8 @@
 //                        a two-digit year yy is 19yy from 69 up, 20yy below)
 //   dd/mm/yyyy           25/04/2019 19:19:40, 25/04/2019 19:19, 25/04/2019
 // Hours, minutes, seconds, days and months may have one or two digits; seconds may carry a
-// fraction (".123"). Values without an offset are UTC.
+// fraction (".123"). Values without an offset are UTC. A time of day before the date
+// ("19:19:40 25-Apr-19", from a time column that precedes its date column) reads too.
 // An explicit format is strftime-like: %Y (4 digits) %y (2 digits) %m %d %e %H %M %S (1-2
 // digits; %S takes an optional ".fraction") %f (fraction digits) %b %h (Jan..Dec) %B (January..)
 // %z (Z, +HH, +HHMM, +HH:MM) %s (epoch seconds) %T (= %H:%M:%S) %F (= %Y-%m-%d) %% ('%').
@@ -20,6 +21,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -318,7 +320,26 @@ inline std::optional<double> try_parse_time(std::string_view text,
     }
     if (auto t = detail::parse_iso(s)) return t;
     if (auto t = detail::parse_day_month_name(s)) return t;
-    return detail::parse_day_month_year(s);
+    if (auto t = detail::parse_day_month_year(s)) return t;
+    // "19:19:40 25-Apr-19": a time of day before the date (two columns in that order).
+    const std::size_t space = s.find(' ');
+    if (space != std::string_view::npos && space < 16 && s.size() < 64 &&
+        s.substr(0, space).find(':') != std::string_view::npos) {
+      std::string_view date = trim(s.substr(space));
+      const std::string_view clock = s.substr(0, space);
+      char buf[64];
+      const std::size_t len = date.size() + 1 + clock.size();
+      if (len < sizeof buf && date.find(' ') == std::string_view::npos) {
+        std::memcpy(buf, date.data(), date.size());
+        buf[date.size()] = ' ';
+        std::memcpy(buf + date.size() + 1, clock.data(), clock.size());
+        const std::string_view swapped(buf, len);
+        if (auto t = detail::parse_iso(swapped)) return t;
+        if (auto t = detail::parse_day_month_name(swapped)) return t;
+        return detail::parse_day_month_year(swapped);
+      }
+    }
+    return std::nullopt;
   }
   detail::TimeCursor c{s};
   detail::Civil t;
