@@ -355,3 +355,50 @@ TEST_CASE("random RFC 4180 text reads back field for field at every chunk size")
     CHECK(read_all(text, o) == expected);
   }
 }
+
+namespace {
+
+// An endless-looking CSV made on the fly: the input never exists in memory as a whole.
+class GeneratedCsv : public std::streambuf {
+ public:
+  explicit GeneratedCsv(std::size_t rows) : rows_(rows) { line_ = "id,value,text\n"; setg_line(); }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (row_ >= rows_) return traits_type::eof();
+    line_ = std::to_string(row_) + "," + std::to_string(row_ % 977) + ".25,\"row " +
+            std::to_string(row_) + ", with a comma\"\r\n";
+    ++row_;
+    setg_line();
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  void setg_line() { setg(line_.data(), line_.data(), line_.data() + line_.size()); }
+  std::size_t rows_, row_ = 0;
+  std::string line_;
+};
+
+}  // namespace
+
+TEST_CASE("streaming: 20 MB read through a 64 KB buffer that never grows") {
+  GeneratedCsv source(500000);  // about 20 MB
+  std::istream in(&source);
+  CsvOptions o;
+  o.chunk_bytes = 1 << 16;
+  CsvReader reader(in, "generated.csv", o);
+  std::vector<std::string_view> f;
+  std::size_t rows = 0;
+  bool ok = true;
+  while (reader.next(f)) {
+    if (rows % 99991 == 0)
+      ok = ok && f[0] == std::to_string(rows) && reader.line() == rows + 2 &&
+           f[2] == "row " + std::to_string(rows) + ", with a comma";
+    ++rows;
+  }
+  CHECK(ok);
+  CHECK(rows == 500000);
+  CHECK(reader.bytes_read() > 20'000'000u);
+  CHECK(reader.buffer_bytes() == std::size_t(1) << 16);
+}

@@ -417,6 +417,8 @@ class CsvReader {
   // Malformed records skipped so far (skip_malformed), and the first of their lines.
   std::size_t skipped() const noexcept { return skipped_; }
   const std::vector<std::size_t>& skipped_lines() const noexcept { return skipped_lines_; }
+  // Size of the read buffer: chunk_bytes, or the longest record if longer (constant memory).
+  std::size_t buffer_bytes() const noexcept { return buf_.size(); }
   // Bytes consumed so far (for progress reports).
   std::uint64_t bytes_read() const noexcept { return consumed_ + pos_; }
 
