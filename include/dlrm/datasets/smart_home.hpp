@@ -524,10 +524,13 @@ class SmartHomeGenerator {
     // No calendar features: actor 2's days are three consecutive weekdays at the end, so a
     // chronological split trains on their first part and tests on their last. The day of
     // the week (and the position in the week) then separates the classes by date, not by
-    // behaviour: in trials on the default home (seeds 1-6, see the report) it cut test F1
-    // to 0.71-0.97, and without it F1 was 0.89-0.99. Night-time shows through the sensors
-    // (illuminance, lights, the thermostat's night setting).
+    // behaviour (a DLRM trained with them flagged actor 2's quiet hours and missed the last
+    // day's episodes; test F1 fell below 0.9 on half the seeds tried). Night-time still
+    // shows through the sensors (illuminance, lights, the thermostat's night setting).
     s.time_features = false;
+    // Scans and bursts push the window counts far past anything in training: clip to the
+    // training range so that a bigger scan never looks smaller to the model.
+    s.clip = true;
     s.windows = {
         {"source_packets_60s", prep::WindowKind::count, "source", "", 60},
         {"source_destinations_60s", prep::WindowKind::distinct, "source", "destination", 60},
@@ -901,12 +904,13 @@ class SmartHomeGenerator {
           log(2, "port_scan", start, end, -1, "strength " + fixed(e, 2) + " packets " + std::to_string(2 * n));
           break;
         }
-        case 2: {  // host sweep: echo requests to every address of the subnet
+        case 2: {  // host sweep: echo requests across the home's part of the subnet (.2-.65)
           const int n = std::max(8, static_cast<int>((40 + 150 * std::min(e, 3.0)) * sc));
           const double gap = 0.1 + 3.0 / (1.0 + 4.0 * e);
+          const int offset = r.integer(0, 63);
           double x = start;
           for (int i = 0; i < n; ++i) {
-            const int last = 2 + (i * 7) % 253;
+            const int last = 2 + (offset + i * 17) % 64;
             add(x, src, "192.168.1." + std::to_string(last), bold ? "ICMP" : "TCP", bold ? 98 : 60,
                 bold ? "Echo (ping) request id=0x1a2b seq=" + std::to_string(i)
                      : "50123 > 80 [SYN] Seq=0 Win=64240 Len=0");
