@@ -46,6 +46,10 @@ int run_export(const ExportArgs& a) {
   npz.add("label", label);
   npz.add("part", part);
   npz.add("score", scores);
+  // Beyond the listed arrays: where each row came from, to join with the CSV.
+  npz.add("time", data.time);
+  std::vector<std::int64_t> line(data.line.begin(), data.line.end());
+  npz.add("line", line);
   npz.save(a.inputs);
   std::cout << "wrote " << a.npz << " (weights) and " << a.inputs << " (" << data.rows
             << " rows, " << data.dense_width << " dense, " << data.indices.size()
