@@ -53,7 +53,7 @@ struct SmartHomeOptions {
   double days = 24.5;             // timeline length; it ends at a midnight
   double anomalous_days = 3;      // the last days belong to actor 2
   std::uint64_t seed = 1;
-  // Packet rate. At 1000 actor 1 lives about 910 rows a day (20,862 rows in all with seed
+  // Packet rate. At 1000 actor 1 lives about 910 rows a day (20,788 rows in all with seed
   // 1); device-state reports do not scale with it, so 120000 gives 1.89 M rows, not 2.9 M.
   double events_per_day = 1000;
   std::size_t extra_sensors = 0;  // K more carried-forward sensor columns (aux_sensor_NNN)
