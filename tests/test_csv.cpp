@@ -261,6 +261,11 @@ TEST_CASE("LineSplitter splits one event without a stream") {
                        "live:7: column 2: unterminated quoted field: the '\"' that opens it is never "
                        "closed",
                        ParseError);
+  const std::vector<std::string> header{"id", "text"};
+  CHECK_THROWS_WITH_AS(split.split("1,\"x\"y", "live", 9, &header),
+                       "live:9: column 2 (text): unexpected \"y\" after the closing quote (write "
+                       "\"\" for a quote inside a quoted field)",
+                       ParseError);
   CHECK_THROWS_WITH_AS(split.split("1,2\n3,4", "live", 8),
                        "live:8: more than one record in a single event (an unquoted newline)",
                        ParseError);

@@ -554,16 +554,22 @@ class LineSplitter {
  public:
   explicit LineSplitter(char delimiter = ',') { parser_.delimiter = delimiter; }
 
-  // ParseError naming `file` and `line` (for the message) on an unterminated quote or a
-  // character after a closing quote, or when the record holds more than one line.
+  // ParseError naming `file` and `line` (for the message), and the column by its header
+  // name when `header` is given, on an unterminated quote or a character after a closing
+  // quote, or when the record holds more than one line.
   const std::vector<std::string_view>& split(std::string_view record,
                                              const std::string& file = "<event>",
-                                             std::size_t line = 1) {
+                                             std::size_t line = 1,
+                                             const std::vector<std::string>* header = nullptr) {
     while (!record.empty() && (record.back() == '\n' || record.back() == '\r'))
       record.remove_suffix(1);
     const auto status = parser_.parse(record.data(), 0, record.size(), /*eof=*/true);
-    if (status == detail::RecordStatus::malformed)
-      throw field_error(file, line, parser_.error_column, {}, parser_.error_what);
+    if (status == detail::RecordStatus::malformed) {
+      const std::size_t column = parser_.error_column;
+      const std::string name =
+          header && column >= 1 && column <= header->size() ? (*header)[column - 1] : std::string();
+      throw field_error(file, line, column, name, parser_.error_what);
+    }
     if (parser_.next != record.size())
       throw row_error(file, line, "more than one record in a single event (an unquoted newline)");
     parser_.take(fields_);
