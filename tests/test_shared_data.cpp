@@ -106,9 +106,17 @@ TEST_CASE("TON_IoT: date + time, BOM, padding and boolean spellings come out nor
     // Every text value is trimmed.
     for (const auto& c : l.table.text)
       for (const auto& v : c.values) CHECK(v == std::string(trim(v)));
-    // Dated 23-Mar-19 .. 29-Apr-19 (normal rows 31-Mar-19 .. 2-Apr-19, attacks from 23-Apr-19 on).
+    // Normal rows 31-Mar-19 .. 2-Apr-19, attack rows 23-Apr-19 (the data README says 25-Apr;
+    // three files start on the 23rd) .. 29-Apr-19: every normal row precedes every attack.
     CHECK(l.table.time.front() >= 1553990400.0);  // 2019-03-31
     CHECK(l.table.time.back() < 1556582400.0);    // 2019-04-30
+    double last_normal = 0, first_attack = 1e300;
+    for (std::size_t r = 0; r < l.table.rows(); ++r) {
+      if (l.table.label[r]) first_attack = std::min(first_attack, l.table.time[r]);
+      else last_normal = std::max(last_normal, l.table.time[r]);
+    }
+    CHECK(last_normal < 1554249600.0);   // before 2019-04-03
+    CHECK(first_attack >= 1555977600.0);  // from 2019-04-23
   }
 
   const Loaded fridge = infer_and_load(kData / "ton_iot" / "Train_Test_IoT_Fridge.csv");
