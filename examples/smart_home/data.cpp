@@ -37,7 +37,8 @@ dlrm::prep::Schema declared(const SchemaSource& source) {
   return dlrm::prep::parse_schema(read_file(source.schema_file), source.schema_file);
 }
 
-dlrm::prep::Schema infer(const std::string& csv, const SchemaSource& source) {
+dlrm::prep::Schema infer(const std::string& csv, const SchemaSource& source,
+                         std::vector<dlrm::prep::InferNote>* notes) {
   if (!source.positive.empty() && source.label.empty())
     throw dlrm::InputError("--positive needs --label COL: name the label column");
   dlrm::prep::InferOptions options;
@@ -45,13 +46,15 @@ dlrm::prep::Schema infer(const std::string& csv, const SchemaSource& source) {
   options.label = source.label;
   options.positive = source.positive;
   options.drop = source.drop;
-  return dlrm::prep::infer_schema(csv, options);
+  return dlrm::prep::infer_schema(csv, options, notes);
 }
 
 }  // namespace
 
-dlrm::prep::Schema resolve_schema(const std::string& csv, const SchemaSource& source) {
-  dlrm::prep::Schema schema = source.schema_file.empty() ? infer(csv, source) : declared(source);
+dlrm::prep::Schema resolve_schema(const std::string& csv, const SchemaSource& source,
+                                  std::vector<dlrm::prep::InferNote>* notes) {
+  dlrm::prep::Schema schema =
+      source.schema_file.empty() ? infer(csv, source, notes) : declared(source);
   for (const auto& name : source.drop) {
     bool found = false;
     for (auto& c : schema.columns)

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "app.hpp"
+#include "dlrm/preprocessing/infer.hpp"
 #include "dlrm/preprocessing/schema.hpp"
 #include "dlrm/preprocessing/split.hpp"
 #include "dlrm/preprocessing/table.hpp"
@@ -15,7 +16,9 @@ std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& bytes);
 
 // --schema FILE, or inferred from the CSV with the --time/--label/--positive hints.
-dlrm::prep::Schema resolve_schema(const std::string& csv, const SchemaSource& source);
+// With `notes`, inference says why each column got its role (annotated_text).
+dlrm::prep::Schema resolve_schema(const std::string& csv, const SchemaSource& source,
+                                  std::vector<dlrm::prep::InferNote>* notes = nullptr);
 
 // The label column's name, or InputError "no label column" naming the file.
 std::string require_label(const dlrm::prep::Schema& schema, const std::string& csv);

@@ -1,5 +1,6 @@
 #include "explanations.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 #include "dlrm/explain.hpp"
@@ -29,7 +30,7 @@ Explainer::~Explainer() = default;
 
 void Explainer::explain(const std::string& where, const std::vector<std::string_view>& fields,
                         const std::vector<float>& dense, const std::vector<std::int32_t>& indices,
-                        float score, std::ostream& out) {
+                        double time, float score, std::ostream& out) {
   if (!explainer_) return;
   const auto& groups = explainer_->groups();
   char buf[32];
@@ -42,6 +43,17 @@ void Explainer::explain(const std::string& where, const std::vector<std::string_
       values_[g] = buf;  // a derived feature (window, scaled): its encoded value
     } else if (groups[g].tables.size() == 1 && groups[g].dense.empty()) {
       values_[g] = std::to_string(indices[groups[g].tables[0]]);  // hour, weekday: the index
+    } else if (groups[g].name == "day" || groups[g].name == "week") {
+      // The cyclic time features: the event's UTC time of day / day of the week.
+      static const char* const weekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+      const long long s = static_cast<long long>(std::floor(time));
+      const long long sod = ((s % 86400) + 86400) % 86400;
+      const long long days = (s - sod) / 86400;               // 1970-01-01 was a Thursday
+      if (groups[g].name == "day")
+        std::snprintf(buf, sizeof buf, "%02lld:%02lld", sod / 3600, sod / 60 % 60);
+      else
+        std::snprintf(buf, sizeof buf, "%s", weekdays[((days % 7) + 7 + 3) % 7]);
+      values_[g] = buf;
     } else {
       values_[g].clear();
     }

@@ -27,7 +27,7 @@ class Explainer {
   ~Explainer();
   void explain(const std::string& where, const std::vector<std::string_view>& fields,
                const std::vector<float>& dense, const std::vector<std::int32_t>& indices,
-               float score, std::ostream& out);
+               double time, float score, std::ostream& out);
 
  private:
   Detector& d_;

@@ -162,13 +162,21 @@ def generate_deterministic(c):
 @case
 def schema(c):
     r = c.run("schema", "--csv", c.csv)
-    check(len(r.stdout.splitlines()) > 3, "schema prints the schema text")
+    text = r.stdout
+    check(text.startswith("# dlrm schema v1"), "the schema text format: " + text[:80])
+    check("column timestamp time" in text and "column actor label" in text,
+          "time and label inferred: " + text)
+    check(re.search(r"^column \S+ .*#", text, re.M) or "\n#" in text, "annotated with reasons")
+    first = lines_of(c.csv)[0].split(",")[2]
+    dropped = c.run("schema", "--csv", c.csv, "--drop", first).stdout
+    check(re.search(rf"^column {re.escape(first)} drop", dropped, re.M), f"--drop {first}")
+    # The printed text is a schema file that train reads back.
     path = c.path("inferred_schema.txt")
-    write(path, r.stdout)
-    # The printed text is a schema that train reads back (the label is declared by hand
-    # there; here it must at least parse: evaluate-free check through `schema` again).
-    r2 = c.run("schema", "--csv", c.csv, "--drop", lines_of(c.csv)[0].split(",")[1])
-    check(r2.stdout != r.stdout, "--drop changes the schema")
+    write(path, text)
+    c.run("train", "--csv", c.csv, "--schema", path, "--out", c.path("inferred.dlrm"),
+          "--epochs", "1", "--quiet")
+    c.error(["schema", "--csv", c.csv, "--drop", "no_such_column"],
+            re.compile(r"error: .*no_such_column.*"))
 
 
 @case
@@ -222,6 +230,14 @@ def score_matches_export(c):
     clear = np.abs(streamed - meta["threshold"]) > 1e-6  # printed with 6 decimals
     check(np.all(flags[clear] == (streamed[clear] >= meta["threshold"])), "flag = score >= threshold")
     check(flags.sum() > 0, "some events are flagged")
+    ex = c.run("score", "--model", c.model, "--csv", ordered, "--explain", "2", "--flagged-only")
+    alerts = ex.stdout.splitlines()
+    check(len(alerts) == int(flags.sum()) and all(a.endswith(",1") for a in alerts),
+          "--flagged-only prints the flagged events")
+    why = [l for l in ex.stderr.splitlines() if l.startswith("explain ")]
+    check(len(why) == len(alerts), f"one explanation per alert: {len(why)} for {len(alerts)}")
+    check(re.fullmatch(r"explain .*ordered\.csv:\d+ score [01]\.\d{4}: [^ ]+=.* \([+-]\d\.\d\d\), "
+                       r"[^ ]+=.* \([+-]\d\.\d\d\)", why[0]), "explanation format: " + why[0])
     stats = c.run("score", "--model", c.model, "--csv", c.csv, "--stats")
     check(re.search(r"latency per event p50 [0-9.]+ us, p99 [0-9.]+ us", stats.stderr),
           "--stats prints p50/p99: " + stats.stderr)

@@ -9,8 +9,10 @@
 namespace app {
 
 int run_schema(const SchemaArgs& a) {
-  const dlrm::prep::Schema schema = resolve_schema(a.csv, a.source);
-  const std::string text = dlrm::prep::to_text(schema);
+  // The text format, each column followed by a comment saying why it got its role.
+  std::vector<dlrm::prep::InferNote> notes;
+  const dlrm::prep::Schema schema = resolve_schema(a.csv, a.source, &notes);
+  const std::string text = dlrm::prep::annotated_text(schema, notes);
   std::fwrite(text.data(), 1, text.size(), stdout);
   return 0;
 }

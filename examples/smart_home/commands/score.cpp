@@ -152,7 +152,7 @@ int run_score(const ScoreArgs& a) {
     latency_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
     if (flag && a.explain > 0) {
       std::fflush(stdout);
-      explainer.explain(name + ":" + std::to_string(line_no), *fields, dense, indices, score, std::cerr);
+      explainer.explain(name + ":" + std::to_string(line_no), *fields, dense, indices, time, score, std::cerr);
     }
     // Live input: flush when nothing more is waiting, so alerts are not held in a buffer.
     if (in->rdbuf()->in_avail() <= 0) std::fflush(stdout);
