@@ -396,12 +396,12 @@ class Dlrm {
     return n;
   }
 
-  // One batch as a thread team. Each member first runs its block of batch rows through
-  // the whole forward pass, the loss and the backward chain through the activations (no
-  // shared writes); after the single barrier it computes and applies the parameter
-  // gradients of its block of output features of every layer, and the sparse gradients
-  // and updates of its tables. Work splits depend only on the batch size and the thread
-  // count, so results are reproducible for a given thread count.
+  // One batch as a thread team, in two rounds of chunks (one chunk per thread). Round 1:
+  // a block of batch rows through the whole forward pass, the loss and the backward chain
+  // through the activations (no shared writes). Once all of round 1 is done, round 2: a
+  // block of output features of every layer (parameter gradients and their update) and
+  // whole tables (sparse gradients and updates). Chunk boundaries depend only on the
+  // batch size and the thread count, so results are reproducible for a given count.
   void run(const Batch& batch, bool train, bool with_loss = false) {
     const std::size_t B = batch.size;
     const scalar* x = dense_input(batch.dense.data(), B);
@@ -412,20 +412,28 @@ class Dlrm {
       bottom_opt_.begin_step(options_.dense);
       top_opt_.begin_step(options_.dense);
     }
+    // Chunks are fixed by the thread count; threads take them as they come (a thread the
+    // OS is slow to wake does not stall the step), and the results do not depend on which
+    // thread ran which chunk.
     const int team_size = team_size_for(B, train);
-    detail::run_team(team_size, [&](const detail::Team& team) {
-      std::size_t r0 = 0, r1 = 0;
-      team.share(B, detail::batch_grain, r0, r1);
-      forward_rows(batch, x, r0, r1);
-      if (train || with_loss)
-        bce_with_logits_terms<scalar>(logits_.data(), batch.labels, batch.sample_weights, r0, r1,
-                                      B, static_cast<scalar>(options_.positive_weight),
-                                      static_cast<scalar>(options_.negative_weight),
-                                      terms_.data(), train ? dlogits_.data() : nullptr);
+    detail::ChunkQueue rows(team_size), features(team_size);
+    detail::run_team(team_size, [&](const detail::Team&) {
+      for (int c = rows.take(); c >= 0; c = rows.take()) {
+        std::size_t r0 = 0, r1 = 0;
+        detail::split_range(B, team_size, c, detail::batch_grain, r0, r1);
+        forward_rows(batch, x, r0, r1);
+        if (train || with_loss)
+          bce_with_logits_terms<scalar>(logits_.data(), batch.labels, batch.sample_weights, r0,
+                                        r1, B, static_cast<scalar>(options_.positive_weight),
+                                        static_cast<scalar>(options_.negative_weight),
+                                        terms_.data(), train ? dlogits_.data() : nullptr);
+        if (train) backward_data_rows(r0, r1);
+        rows.finished();
+      }
       if (!train) return;
-      backward_data_rows(r0, r1);
-      team.barrier();
-      backward_params(batch, x, team, fused ? &sgd : nullptr);
+      rows.wait_all();  // parameter gradients need every row's backward chain
+      for (int c = features.take(); c >= 0; c = features.take())
+        backward_params(batch, x, c, team_size, fused ? &sgd : nullptr);
     });
   }
 
@@ -454,23 +462,24 @@ class Dlrm {
     bottom_.backward_data_rows(r0, r1, t_.data(), t_width_, dt_.data(), t_width_, nullptr, 0);
   }
 
-  void backward_params(const Batch& batch, const scalar* x, const detail::Team& team,
+  // Chunk `part` of `parts`: a block of output features of every layer, and whole tables.
+  void backward_params(const Batch& batch, const scalar* x, int part, int parts,
                        const FusedSgd<scalar>* sgd) {
     const std::size_t B = batch.size;
     const scalar* r = Op::output_is_input ? t_.data() : r_.data();
-    top_.backward_params_part(r, r_width_, B, dlogits_.data(), 1, team.part, team.parts, sgd,
+    top_.backward_params_part(r, r_width_, B, dlogits_.data(), 1, part, parts, sgd,
                               [&](std::size_t off, std::size_t n) {
                                 top_opt_.update_range(top_.params().data(), top_.grads().data(),
                                                       off, n);
                               });
-    bottom_.backward_params_part(x, shape_.dense, B, dt_.data(), t_width_, team.part, team.parts,
+    bottom_.backward_params_part(x, shape_.dense, B, dt_.data(), t_width_, part, parts,
                                  sgd, [&](std::size_t off, std::size_t n) {
                                    bottom_opt_.update_range(bottom_.params().data(),
                                                             bottom_.grads().data(), off, n);
                                  });
-    // Tables: each member owns whole tables, so gradients and updates never race.
+    // Tables: each chunk owns whole tables, so gradients and updates never race.
     std::size_t t0 = 0, t1 = 0;
-    team.share(F_, 1, t0, t1);
+    detail::split_range(F_, parts, part, 1, t0, t1);
     const scalar* de = dt_.data() + x_width_;
     for (std::size_t t = t0; t < t1; ++t) {
       tables_[t].backward(batch.sparse[t], B, de + t * embedding_dim, t_width_);

@@ -3,7 +3,9 @@
 // size and the thread count, never on scheduling, so results are reproducible for a
 // given thread count. Compiles (serially) without -fopenmp.
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
+#include <thread>
 
 #if defined(_OPENMP)
 #include <omp.h>
@@ -94,5 +96,29 @@ inline void run_team(int threads, Fn&& fn) {
   (void)threads;
   fn(Team{});
 }
+
+// A fixed set of chunks handed out first come, first served. Which thread runs a chunk
+// does not change what the chunk computes, so results depend only on the chunk count;
+// but a thread the OS has not scheduled yet holds nobody up: the others take its chunks.
+class ChunkQueue {
+ public:
+  explicit ChunkQueue(int chunks) noexcept : chunks_(chunks) {}
+  int chunks() const noexcept { return chunks_; }
+  // The next chunk index, or -1 when all are taken.
+  int take() noexcept {
+    const int c = next_.fetch_add(1, std::memory_order_relaxed);
+    return c < chunks_ ? c : -1;
+  }
+  void finished() noexcept { done_.fetch_add(1, std::memory_order_release); }
+  // Returns once every chunk has finished (their writes are then visible here).
+  void wait_all() const noexcept {
+    while (done_.load(std::memory_order_acquire) < chunks_) std::this_thread::yield();
+  }
+
+ private:
+  int chunks_;
+  std::atomic<int> next_{0};
+  std::atomic<int> done_{0};
+};
 
 }  // namespace dlrm::detail
