@@ -4,6 +4,7 @@
 // for float and double, so that the tests can run the same kernels in double precision.
 #include <cmath>
 #include <cstddef>
+#include <type_traits>
 
 #include <xsimd/xsimd.hpp>
 
@@ -84,6 +85,38 @@ inline T dot(const T* x, const T* y, std::size_t n) noexcept {
   return s;
 }
 
+// Lane q of the result = the horizontal sum of part[q], for q < simd_width. xsimd 8.1's
+// haddp gets lanes 2-5 and 10-13 in the wrong order for AVX-512 floats (Debian 12 ships
+// it), so that case is done here; every other case is xsimd's, which is right.
+template <class T, class A>
+inline xsimd::batch<T, A> sum_each(const xsimd::batch<T, A>* part) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same_v<T, float> && std::is_base_of_v<xsimd::avx512f, A>) {
+    // Pairs of rows: per 128-bit lane [a0+a2, b0+b2, a1+a3, b1+b3].
+    __m512 s[8];
+    for (int i = 0; i < 8; ++i) {
+      const __m512 a = part[2 * i], b = part[2 * i + 1];
+      s[i] = _mm512_add_ps(_mm512_unpacklo_ps(a, b), _mm512_unpackhi_ps(a, b));
+    }
+    // Quads: per lane the partial sums of rows 4k..4k+3 over that lane's elements.
+    __m512 w[4];
+    for (int k = 0; k < 4; ++k)
+      w[k] = _mm512_add_ps(_mm512_shuffle_ps(s[2 * k], s[2 * k + 1], _MM_SHUFFLE(1, 0, 1, 0)),
+                           _mm512_shuffle_ps(s[2 * k], s[2 * k + 1], _MM_SHUFFLE(3, 2, 3, 2)));
+    // Sum the four 128-bit lanes of each w[k] into lane k of the result.
+    const __m512 y01 = _mm512_add_ps(_mm512_shuffle_f32x4(w[0], w[1], _MM_SHUFFLE(1, 0, 1, 0)),
+                                     _mm512_shuffle_f32x4(w[0], w[1], _MM_SHUFFLE(3, 2, 3, 2)));
+    const __m512 y23 = _mm512_add_ps(_mm512_shuffle_f32x4(w[2], w[3], _MM_SHUFFLE(1, 0, 1, 0)),
+                                     _mm512_shuffle_f32x4(w[2], w[3], _MM_SHUFFLE(3, 2, 3, 2)));
+    return _mm512_add_ps(_mm512_shuffle_f32x4(y01, y23, _MM_SHUFFLE(2, 0, 2, 0)),
+                         _mm512_shuffle_f32x4(y01, y23, _MM_SHUFFLE(3, 1, 3, 1)));
+  } else
+#endif
+  {
+    return xsimd::haddp(part);
+  }
+}
+
 // out[j] = <a, rows + j * stride> for j < count; a and every row have D elements. Groups
 // of simd_width dot products are reduced together (one transpose-add instead of one
 // horizontal sum each).
@@ -105,7 +138,7 @@ inline void dot_many(const T* a, const T* rows, std::size_t stride, std::size_t 
         for (std::size_t v = 1; v < V; ++v) acc = xsimd::fma(av[v], B::load_unaligned(r + v * W), acc);
         part[q] = acc;
       }
-      xsimd::haddp(part).store_unaligned(out + j);
+      sum_each(part).store_unaligned(out + j);
     }
   }
   for (; j < count; ++j) out[j] = dot(a, rows + j * stride, D);
