@@ -222,8 +222,10 @@ def score_matches_export(c):
           "--inputs", c.path("x.npz"))
     x = np.load(c.path("x.npz"))
     streamed = np.array([float(r.split(",")[1]) for r in rows])
-    check(np.max(np.abs(streamed - x["score"])) < 1e-6, "streamed scores equal the batch scores, "
-          "row for row")
+    # Printed with 6 decimals (5e-7), and one event's float32 sums run in another order
+    # than a batch GEMM's (seen: 1.05e-6 at -O1 under the sanitizers).
+    diff = np.max(np.abs(streamed - x["score"]))
+    check(diff < 2e-6, f"streamed scores equal the batch scores, row for row (max diff {diff:.2e})")
     flags = np.array([int(r.split(",")[2]) for r in rows])
     with open(c.model, "rb") as f:
         meta = json.loads(read_container(f.read())[1]["meta.json"])
@@ -336,6 +338,10 @@ def errors_arguments(c):
     c.error(base + ["--split", "by_time:0.9,0.2"],
             "--split by_time:0.9,0.2: train + validation must leave a test part (sum below 1)")
     c.error(base + ["--class-weight", "heavy"], "--class-weight heavy: use auto or none")
+    c.error(["train", "--csv", c.csv, "--schema", c.schema, "--out", "/nonexistent/m.dlrm"],
+            "--out /nonexistent/m.dlrm: the directory /nonexistent does not exist; create it first")
+    c.error(["evaluate", "--model", c.model, "--csv", c.csv, "--part", "middle"],
+            "--part: middle not in {test,validation,train,all} (run 'dlrm-anomaly --help')")
 
 
 @case

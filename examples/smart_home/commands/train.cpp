@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 
 #include "app.hpp"
@@ -53,6 +54,11 @@ void check_args(const TrainArgs& a) {
                            "--embedding-dim " + std::to_string(a.embedding_dim) +
                            " (dot interaction); e.g. --bottom 64,32," +
                            std::to_string(a.embedding_dim));
+  // Fail before training, not after, when the artifact cannot be written.
+  const std::filesystem::path dir = std::filesystem::path(a.out).parent_path();
+  if (!dir.empty() && !std::filesystem::is_directory(dir))
+    throw dlrm::InputError("--out " + a.out + ": the directory " + dir.string() +
+                           " does not exist; create it first");
   if (std::find(a.bottom.begin(), a.bottom.end(), std::size_t{0}) != a.bottom.end() ||
       std::find(a.top.begin(), a.top.end(), std::size_t{0}) != a.top.end())
     throw dlrm::InputError("--bottom and --top widths must be positive");
