@@ -7,6 +7,8 @@
 #      {config, phase, batch, threads, dlrm_samples_per_s, pytorch_samples_per_s, ...}.
 # If the CSV benchmark exists (build/release/bin/bench_csv and bench/peer/csv_peer.py),
 # it runs too and adds a {phase: "csv_parse", dlrm_mb_per_s, peer_mb_per_s} record.
+# Last, dlrm-anomaly scores the default synthetic home event by event (parsing and
+# preprocessing included) and adds a {phase: "score", events_per_s, p50_us, p99_us} record.
 #
 # Environment: DLRM_BENCH_THREADS (default 2), DLRM_BENCH_MIN_TIME (seconds per
 # measurement, default 0.5), DLRM_BENCH_SKIP_KERNELS=1 to skip bench_kernels.
@@ -23,7 +25,7 @@ python=/usr/bin/python3
 
 echo "== building the release benchmarks =="
 cmake --preset release >/dev/null
-targets=(bench_model bench_kernels)
+targets=(bench_model bench_kernels dlrm-anomaly)
 target_list=$(cmake --build --preset release --target help 2>/dev/null || true)
 if grep -qw bench_csv <<<"$target_list"; then
   targets+=(bench_csv)
@@ -58,6 +60,15 @@ if [ -x "$bin/bench_csv" ] && [ -f bench/peer/csv_peer.py ]; then
 else
   echo "== CSV parse comparison skipped: needs $bin/bench_csv and bench/peer/csv_peer.py =="
 fi
+
+echo "== dlrm-anomaly score on the default home (parse + preprocess + predict, per event) =="
+home="$out/home"
+"$bin/dlrm-anomaly" generate --out "$home" >/dev/null
+"$bin/dlrm-anomaly" train --csv "$home/merged.csv" --schema "$home/schema.txt" \
+  --out "$home/model.dlrm" --quiet
+"$bin/dlrm-anomaly" score --model "$home/model.dlrm" --csv "$home/merged.csv" --stats \
+  > /dev/null 2> "$out/score.log"
+tail -n 1 "$out/score.log"
 
 "$python" - "$out" "$threads" "$csv_json" <<'EOF'
 import json, sys
@@ -105,6 +116,15 @@ if csv_json:
         records.append(dict(config="wide_csv", phase="csv_parse", batch=None, threads=1,
                             dlrm_mb_per_s=rates[0], peer_mb_per_s=peer, ratio=rates[0] / peer))
 
+import re
+with open(f"{out}/score.log") as f:
+    m = re.search(r"scored (\d+) events .* ([0-9.]+) events/s; latency per event p50 ([0-9.]+) us, "
+                  r"p99 ([0-9.]+) us", f.read())
+if m:
+    records.append(dict(config="smart_home_default", phase="score", batch=1, threads=1,
+                        events=int(m[1]), events_per_s=float(m[2]), p50_us=float(m[3]),
+                        p99_us=float(m[4])))
+
 with open(f"{out}/peer.json", "w") as f:
     json.dump(records, f, indent=1)
     f.write("\n")
@@ -115,6 +135,10 @@ for r in records:
     if r["phase"] == "csv_parse":
         print(f"{r['config']:<11} {r['phase']:<12} {'':>6} {r['threads']:>3} "
               f"{r['dlrm_mb_per_s']:>10.1f} MB/s {r['peer_mb_per_s']:>10.1f} MB/s {r['ratio']:>7.2f}x")
+    elif r["phase"] == "score":
+        print(f"{r['config']:<11} {r['phase']:<12} {'':>6} {r['threads']:>3} "
+              f"{r['events_per_s']:>10.0f} ev/s  p50 {r['p50_us']:.1f} us, p99 {r['p99_us']:.1f} us "
+              f"(dlrm-anomaly score, {r['events']} events, no peer)")
     elif r["phase"] == "predict_one":
         print(f"{r['config']:<11} {r['phase']:<12} {r['batch']:>6} {r['threads']:>3} "
               f"{r['dlrm_median_us']:>11.2f} us {r['pytorch_median_us']:>11.2f} us {r['ratio']:>7.1f}x"
