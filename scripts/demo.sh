@@ -48,8 +48,8 @@ last=$(tail -n 1 "$out/merged.csv" | cut -d, -f2 | cut -c1-10)
 events=$(wc -l < "$out/scores.csv")
 flagged=$(grep -c ',1$' "$out/scores.csv" || true)
 echo "scored $events events of $last, $flagged flagged; first alerts:"
-grep ',1$' "$out/scores.csv" | head -n 5 | sed 's/^/  /'
-grep '^explain' "$out/score.log" | head -n 3 | sed 's/^/  /'
+grep -m 5 ',1$' "$out/scores.csv" | sed 's/^/  /' || true
+grep -m 3 '^explain' "$out/score.log" | sed 's/^/  /' || true
 grep '^scored' "$out/score.log" | sed 's/^/  /'
 
 end=$(date +%s)
