@@ -7,8 +7,10 @@
 #      {config, phase, batch, threads, dlrm_samples_per_s, pytorch_samples_per_s, ...}.
 # If the CSV benchmark exists (build/release/bin/bench_csv and bench/peer/csv_peer.py),
 # it runs too and adds a {phase: "csv_parse", dlrm_mb_per_s, peer_mb_per_s} record.
-# Last, dlrm-anomaly scores the default synthetic home event by event (parsing and
-# preprocessing included) and adds a {phase: "score", events_per_s, p50_us, p99_us} record.
+# bench_pipeline times the single-event transform of a 30-column schema (records
+# transform_one from split fields, transform_line from the raw line). Last, dlrm-anomaly
+# scores the default synthetic home event by event (parsing and preprocessing included)
+# and adds a {phase: "score", events_per_s, p50_us, p99_us} record.
 #
 # Environment: DLRM_BENCH_THREADS (default 2), DLRM_BENCH_MIN_TIME (seconds per
 # measurement, default 0.5), DLRM_BENCH_SKIP_KERNELS=1 to skip bench_kernels.
@@ -25,7 +27,7 @@ python=/usr/bin/python3
 
 echo "== building the release benchmarks =="
 cmake --preset release >/dev/null
-targets=(bench_model bench_kernels dlrm-anomaly)
+targets=(bench_model bench_kernels bench_pipeline dlrm-anomaly)
 target_list=$(cmake --build --preset release --target help 2>/dev/null || true)
 if grep -qw bench_csv <<<"$target_list"; then
   targets+=(bench_csv)
@@ -60,6 +62,10 @@ if [ -x "$bin/bench_csv" ] && [ -f bench/peer/csv_peer.py ]; then
 else
   echo "== CSV parse comparison skipped: needs $bin/bench_csv and bench/peer/csv_peer.py =="
 fi
+
+echo "== bench_pipeline (single-event transform, 30-column schema) =="
+"$bin/bench_pipeline" --benchmark_min_time="$min_time" \
+  --benchmark_out="$out/pipeline.json" --benchmark_out_format=json
 
 echo "== dlrm-anomaly score on the default home (parse + preprocess + predict, per event) =="
 home="$out/home"
@@ -116,6 +122,14 @@ if csv_json:
         records.append(dict(config="wide_csv", phase="csv_parse", batch=None, threads=1,
                             dlrm_mb_per_s=rates[0], peer_mb_per_s=peer, ratio=rates[0] / peer))
 
+pipeline = runs(f"{out}/pipeline.json")
+for name, phase in (("BM_StreamEvent", "transform_one"), ("BM_StreamLine", "transform_line")):
+    if name in pipeline:
+        b = pipeline[name]
+        ns = b["real_time"] * {"ns": 1, "us": 1e3, "ms": 1e6}[b["time_unit"]]
+        records.append(dict(config="schema_30_columns", phase=phase, batch=1, threads=1,
+                            dlrm_ns_per_event=ns))
+
 import re
 with open(f"{out}/score.log") as f:
     m = re.search(r"scored (\d+) events .* ([0-9.]+) events/s; latency per event p50 ([0-9.]+) us, "
@@ -135,6 +149,10 @@ for r in records:
     if r["phase"] == "csv_parse":
         print(f"{r['config']:<11} {r['phase']:<12} {'':>6} {r['threads']:>3} "
               f"{r['dlrm_mb_per_s']:>10.1f} MB/s {r['peer_mb_per_s']:>10.1f} MB/s {r['ratio']:>7.2f}x")
+    elif r["phase"].startswith("transform_"):
+        what = "fields" if r["phase"] == "transform_one" else "CSV line"
+        print(f"{r['config']:<11} {r['phase']:<12} {'':>6} {r['threads']:>3} "
+              f"{r['dlrm_ns_per_event'] / 1e3:>11.2f} us per event ({what} to model inputs, no peer)")
     elif r["phase"] == "score":
         print(f"{r['config']:<11} {r['phase']:<12} {'':>6} {r['threads']:>3} "
               f"{r['events_per_s']:>10.0f} ev/s  p50 {r['p50_us']:.1f} us, p99 {r['p99_us']:.1f} us "
