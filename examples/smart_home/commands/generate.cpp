@@ -20,6 +20,8 @@ int run_generate(const GenerateArgs& a) {
   if (a.anomaly_strength) o.anomaly_strength = *a.anomaly_strength;
   o.epoch_timestamps = a.epoch_timestamps;
 
+  dlrm::datasets::SmartHomeGenerator::check_options(o);  // before any file is created
+
   std::error_code ec;
   std::filesystem::create_directories(a.out, ec);
   if (ec) throw dlrm::Error(a.out + ": cannot create the directory: " + ec.message());

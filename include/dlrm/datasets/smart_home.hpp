@@ -427,7 +427,7 @@ struct SensorProcess {
 class SmartHomeGenerator {
  public:
   explicit SmartHomeGenerator(SmartHomeOptions options) : opt_(std::move(options)) {
-    validate();
+    check_options(opt_);
     build_header();
     build_plan();
     build_sources();
@@ -550,8 +550,10 @@ class SmartHomeGenerator {
     }
   };
 
-  void validate() const {
-    const auto& o = opt_;
+ public:
+  // Throws dlrm::Error naming the first option out of range; the constructor calls it, and
+  // a caller can too before it creates any file.
+  static void check_options(const SmartHomeOptions& o) {
     if (!(o.days > 0 && o.days <= 3660))
       throw Error("smart home: days = " + detail_home::fixed(o.days, 3) +
                   "; give a length between 0 and 3660 days");
@@ -569,6 +571,8 @@ class SmartHomeGenerator {
       throw Error("smart home: extra_sensors = " + std::to_string(o.extra_sensors) +
                   "; give at most 100000 extra sensor columns");
   }
+
+ private:
 
   void build_header() {
     using namespace detail_home;
