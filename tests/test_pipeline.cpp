@@ -191,6 +191,47 @@ TEST_CASE("pipeline on a hand-made table: exact dense values and indices") {
                        dlrm::InputError);
 }
 
+TEST_CASE("fit over a timeline: features as the whole stream gives them, statistics of the train rows") {
+  const Table t = hand_table({"on", "", "off", "on"}, {"a", "b", "a", ""});
+  const std::vector<std::size_t> train = {2, 3};
+  Pipeline over_timeline(hand_schema());
+  over_timeline.fit(t, train, all_rows(t));
+  const Encoded e = over_timeline.transform(t, all_rows(t)).select(train);
+  REQUIRE(e.rows == 2);
+  // temp ffilled over the timeline: row 2 carries row 1's 20, row 3 reads 24; minmax over
+  // the train rows' [20, 24]. pkts of src a in 10 s: row 2 also counts row 0 (2), row 3's
+  // empty src 1; minmax over [1, 2].
+  CHECK(e.dense[0] == 0.0f);
+  CHECK(e.dense[9 + 0] == 1.0f);
+  CHECK(e.dense[7] == 1.0f);
+  CHECK(e.dense[9 + 7] == 0.0f);
+  CHECK(e.labels == std::vector<float>{0, 1});
+  CHECK(e.line == std::vector<std::size_t>{4, 5});
+  for (const auto& o : e.offsets) CHECK(o == std::vector<std::int32_t>{0, 1});
+  CHECK(e.unseen.empty());
+
+  // Without the timeline the train rows are their own stream: row 2 has no reading of temp
+  // yet (the train median, 24) and sees one packet of a; both columns are constant.
+  Pipeline alone(hand_schema());
+  alone.fit(t, train);
+  const Encoded f = alone.transform(t, train);
+  CHECK(f.dense[0] == f.dense[9]);
+  CHECK(f.dense[7] == f.dense[9 + 7]);
+  Pipeline same(hand_schema());
+  same.fit(t, train, train);
+  CHECK(saved(same) == saved(alone));
+
+  CHECK_THROWS_WITH_AS(over_timeline.fit(t, train, {0, 1, 2}),
+                       "pipeline: fit: 1 train rows are not in the timeline; pass a timeline that "
+                       "holds them all",
+                       dlrm::Error);
+  const Encoded all = over_timeline.transform(t, all_rows(t));
+  CHECK_THROWS_WITH_AS(all.select({1, 4}), "Encoded::select: position 4 is outside the 4 rows",
+                       dlrm::InputError);
+  CHECK_THROWS_WITH_AS(all.select({2, 2}), "Encoded::select: position 2 is not after the one before it",
+                       dlrm::InputError);
+}
+
 TEST_CASE("unseen values map to 0 and are counted; missing ones are not") {
   const Table train = hand_table({"on", "", "off", "on"}, {"a", "b", "a", ""});
   Pipeline p(hand_schema());

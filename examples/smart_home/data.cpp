@@ -126,6 +126,12 @@ dlrm::prep::SplitOptions parse_split(const std::string& text) {
   return options;
 }
 
+std::vector<std::size_t> all_rows(const dlrm::prep::Table& table) {
+  std::vector<std::size_t> rows(table.rows());
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  return rows;
+}
+
 std::string one_line(std::string text) {
   for (char& c : text)
     if (c == '\n' || c == '\r') c = ' ';

@@ -1,7 +1,9 @@
 #pragma once
 // The data side as the program uses it: where the schema comes from, how --split is read,
 // and the checks that turn a bad input into one clear message.
+#include <cstddef>
 #include <string>
+#include <vector>
 
 #include "app.hpp"
 #include "dlrm/preprocessing/infer.hpp"
@@ -22,6 +24,9 @@ dlrm::prep::Schema resolve_schema(const std::string& csv, const SchemaSource& so
 
 // The label column's name, or InputError "no label column" naming the file.
 std::string require_label(const dlrm::prep::Schema& schema, const std::string& csv);
+
+// 0, 1, ..., rows - 1: the whole timeline (a loaded Table is sorted by time).
+std::vector<std::size_t> all_rows(const dlrm::prep::Table& table);
 
 // "by_time", "per_class", "normal_then_anomalous", each optionally ":TRAIN,VALIDATION".
 dlrm::prep::SplitOptions parse_split(const std::string& text);

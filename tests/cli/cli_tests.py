@@ -323,6 +323,11 @@ def train_options(c):
 
 @case
 def errors_arguments(c):
+    bad_home = c.path("bad_home")
+    c.error(["generate", "--out", bad_home, "--days", "2"],
+            "smart home: anomalous_days = 3.000 must be at least 0 and less than days = 2.000; "
+            "actor 1 needs some days of normal life")
+    check(not os.path.exists(bad_home), "a refused generate creates no directory or file")
     base = ["train", "--csv", c.csv, "--schema", c.schema, "--out", c.path("e.dlrm")]
     c.error(base + ["--mode", "one-class"],
             "--mode one-class: not available yet; only --mode supervised is implemented "

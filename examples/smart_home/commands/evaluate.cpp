@@ -16,11 +16,7 @@ namespace app {
 // this file (deterministic, so the same file gives the same parts).
 std::vector<std::size_t> part_rows(const Detector& d, const dlrm::prep::Table& table,
                                    const std::string& part, const std::string& csv) {
-  if (part == "all") {
-    std::vector<std::size_t> rows(table.rows());
-    for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
-    return rows;
-  }
+  if (part == "all") return all_rows(table);
   const dlrm::prep::Split parts = dlrm::prep::split(table, d.split);
   const dlrm::prep::Part& p =
       part == "train" ? parts.train : part == "validation" ? parts.validation : parts.test;
@@ -38,7 +34,8 @@ int run_evaluate(const EvaluateArgs& a) {
   const dlrm::prep::Table table = dlrm::prep::load_table(a.csv, d.schema);
   if (table.rows() == 0) throw dlrm::InputError(a.csv + ": no data rows after the header");
   const std::vector<std::size_t> rows = part_rows(d, table, a.part, a.csv);
-  const dlrm::prep::Encoded data = d.pipeline->transform(table, rows);
+  // The features of the whole timeline (as training and score compute them), then the part.
+  const dlrm::prep::Encoded data = d.pipeline->transform(table, all_rows(table)).select(rows);
   const std::vector<float> scores = predict_all(*d.model, data);
   const dlrm::BinaryMetrics m = dlrm::evaluate_binary(
       dlrm::span<const float>(scores.data(), scores.size()),

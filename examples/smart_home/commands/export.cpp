@@ -29,9 +29,7 @@ int run_export(const ExportArgs& a) {
     for (int k = 0; k < 3; ++k)
       for (std::size_t r : p[k]->rows) part[r] = k;
   }
-  std::vector<std::size_t> rows(table.rows());
-  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
-  const dlrm::prep::Encoded data = d.pipeline->transform(table, rows);
+  const dlrm::prep::Encoded data = d.pipeline->transform(table, all_rows(table));
   const std::vector<float> scores = predict_all(*d.model, data);
 
   dlrm::Npz npz;

@@ -35,9 +35,7 @@ int run_report(const ReportArgs& a) {
   require_label(d.schema, a.csv);
   const dlrm::prep::Table table = dlrm::prep::load_table(a.csv, d.schema);
   if (table.rows() == 0) throw dlrm::InputError(a.csv + ": no data rows after the header");
-  std::vector<std::size_t> all(table.rows());
-  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-  const dlrm::prep::Encoded every = d.pipeline->transform(table, all);
+  const dlrm::prep::Encoded every = d.pipeline->transform(table, all_rows(table));
   const std::vector<float> scores = predict_all(*d.model, every);
 
   const std::vector<std::size_t> test_rows = part_rows(d, table, "test", a.csv);

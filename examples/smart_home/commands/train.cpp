@@ -115,11 +115,15 @@ int run_train(const TrainArgs& a) {
   check_part(parts.train, "training");
   check_part(parts.validation, "validation");
 
+  // Forward fills and windows run over the whole timeline, as `score` runs them live (a
+  // part's rows are not contiguous in time under per_class); statistics from train only.
+  const std::vector<std::size_t> timeline = all_rows(table);
   dlrm::prep::Pipeline pipeline(schema);
-  pipeline.fit(table, parts.train.rows);
-  const dlrm::prep::Encoded train = pipeline.transform(table, parts.train.rows);
-  const dlrm::prep::Encoded validation = pipeline.transform(table, parts.validation.rows);
-  const dlrm::prep::Encoded test = pipeline.transform(table, parts.test.rows);
+  pipeline.fit(table, parts.train.rows, timeline);
+  const dlrm::prep::Encoded every = pipeline.transform(table, timeline);
+  const dlrm::prep::Encoded train = every.select(parts.train.rows);
+  const dlrm::prep::Encoded validation = every.select(parts.validation.rows);
+  const dlrm::prep::Encoded test = every.select(parts.test.rows);
 
   dlrm::Shape shape;
   shape.dense = pipeline.dense_width();

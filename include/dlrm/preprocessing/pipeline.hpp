@@ -81,6 +81,35 @@ struct Encoded {
     if (!labels.empty()) b.labels = span<const float>(labels.data() + begin, count);
     return b;
   }
+
+  // The samples at `positions` (indices into this, ascending) as an Encoded of their own.
+  // unseen is left empty: which index 0 was an unseen value (not a missing one) is not
+  // kept per sample.
+  Encoded select(const std::vector<std::size_t>& positions) const {
+    Encoded e;
+    e.rows = positions.size();
+    e.dense_width = dense_width;
+    e.dense.reserve(e.rows * dense_width);
+    e.indices.assign(indices.size(), {});
+    e.offsets.assign(indices.size(), {});
+    for (std::size_t k = 0; k < positions.size(); ++k) {
+      const std::size_t r = positions[k];
+      if (r >= rows || (k > 0 && r <= positions[k - 1]))
+        throw InputError("Encoded::select: position " + std::to_string(r) + " is " +
+                         (r >= rows ? "outside the " + std::to_string(rows) + " rows"
+                                    : std::string("not after the one before it")));
+      e.dense.insert(e.dense.end(), dense.begin() + static_cast<std::ptrdiff_t>(r * dense_width),
+                     dense.begin() + static_cast<std::ptrdiff_t>((r + 1) * dense_width));
+      for (std::size_t t = 0; t < indices.size(); ++t) {
+        e.indices[t].push_back(indices[t][r]);
+        e.offsets[t].push_back(static_cast<std::int32_t>(k));
+      }
+      if (!labels.empty()) e.labels.push_back(labels[r]);
+      e.time.push_back(time[r]);
+      e.line.push_back(line[r]);
+    }
+    return e;
+  }
 };
 
 namespace detail {
@@ -517,8 +546,25 @@ class Pipeline {
 
   // Fits medians, vocabularies and scalers on `train_rows` (in time order) and nothing else.
   void fit(const Table& table, const std::vector<std::size_t>& train_rows) {
+    fit(table, train_rows, train_rows);
+  }
+
+  // The same, with the forward fills and windows run over `timeline` (time order, holding
+  // every train row) as transform(table, timeline) runs them: a train row's features then
+  // are the ones a live stream of the whole timeline gives it (a window counts the events
+  // of every part), while the statistics still come from the train rows alone.
+  void fit(const Table& table, const std::vector<std::size_t>& train_rows,
+           const std::vector<std::size_t>& timeline) {
     if (train_rows.empty()) throw Error("pipeline: fit needs at least one training row");
     detail::check_rows(table, train_rows, "fit");
+    detail::check_rows(table, timeline, "fit");
+    std::vector<bool> is_train(table.rows(), false);
+    for (std::size_t r : train_rows) is_train[r] = true;
+    std::size_t covered = 0;
+    for (std::size_t r : timeline) covered += is_train[r] ? 1 : 0;
+    if (covered != train_rows.size())
+      throw Error("pipeline: fit: " + std::to_string(train_rows.size() - covered) +
+                  " train rows are not in the timeline; pass a timeline that holds them all");
     auto st = std::make_shared<detail::PipelineState>(detail::plan(state_->schema));
     detail::TableColumns cols = detail::resolve(*st, table);
     for (std::size_t i = 0; i < st->numeric.size(); ++i) {
@@ -537,8 +583,9 @@ class Pipeline {
     detail::TableFeeder feeder(table, cols);
     std::vector<std::vector<double>> numbers(st->numeric.size()), windows(st->windows.size());
     std::vector<VocabularyBuilder> vocab(st->text.size());
-    for (std::size_t r : train_rows) {
+    for (std::size_t r : timeline) {
       feeder.step(*st, runner, r);
+      if (!is_train[r]) continue;
       for (std::size_t i = 0; i < numbers.size(); ++i) numbers[i].push_back(runner.number[i]);
       for (std::size_t w = 0; w < windows.size(); ++w) windows[w].push_back(runner.window[w]);
       for (std::size_t i = 0; i < vocab.size(); ++i)
