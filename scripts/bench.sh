@@ -13,7 +13,8 @@
 # and adds a {phase: "score", events_per_s, p50_us, p99_us} record.
 #
 # Environment: DLRM_BENCH_THREADS (default 2), DLRM_BENCH_MIN_TIME (seconds per
-# measurement, default 0.5), DLRM_BENCH_SKIP_KERNELS=1 to skip bench_kernels.
+# measurement, default 0.5), DLRM_BENCH_REPETITIONS (bench_model repetitions whose median
+# is taken, default 3), DLRM_BENCH_SKIP_KERNELS=1 to skip bench_kernels.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
@@ -21,6 +22,7 @@ dlrm_install_deps
 
 threads=${DLRM_BENCH_THREADS:-2}
 min_time=${DLRM_BENCH_MIN_TIME:-0.5}
+repetitions=${DLRM_BENCH_REPETITIONS:-3}
 out=build/release/bench
 bin=build/release/bin
 python=/usr/bin/python3
@@ -42,13 +44,17 @@ if [ "${DLRM_BENCH_SKIP_KERNELS:-0}" != 1 ]; then
 fi
 
 echo "== bench_model (threads $threads) =="
+# Repeated, and the median repetition taken: this shared machine has passing slow spells.
 "$bin/bench_model" --threads="$threads" --benchmark_min_time="$min_time" \
-  --benchmark_out="$out/model.json" --benchmark_out_format=json | tee "$out/model.txt"
+  --benchmark_repetitions="$repetitions" --benchmark_out="$out/model.json" \
+  --benchmark_out_format=json | tee "$out/model.txt"
 
 echo "== PyTorch peer (threads $threads) =="
 # Only the peer runs without the OpenBLAS tuning variables, so that PyTorch runs at its best.
+# Its median step over as long as bench_model's repetitions take.
+peer_time=$(awk "BEGIN { print $min_time * $repetitions }")
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$python" bench/peer/peer.py \
-  --threads "$threads" --min-time "$min_time" --out "$out/pytorch.json"
+  --threads "$threads" --min-time "$peer_time" --out "$out/pytorch.json"
 
 csv_json=""
 if [ -x "$bin/bench_csv" ] && [ -f bench/peer/csv_peer.py ]; then
@@ -85,11 +91,14 @@ out, threads, csv_json = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 def runs(path):
     with open(path) as f:
         data = json.load(f)
-    result = {}
+    result, medians = {}, {}
     for b in data["benchmarks"]:
-        if b.get("run_type", "iteration") != "iteration":
-            continue
-        result[b["run_name"].removesuffix("/real_time")] = b
+        name = b["run_name"].removesuffix("/real_time")
+        if b.get("run_type", "iteration") == "iteration":
+            result[name] = b
+        elif b.get("aggregate_name") == "median":
+            medians[name] = b
+    result.update(medians)  # with repetitions: the median repetition, counters included
     return result
 
 ours = runs(f"{out}/model.json")
