@@ -7,20 +7,13 @@
 #include <dlrm/dlrm.hpp>
 #include <dlrm/serialize.hpp>
 
-struct Config {  // compile time: what changes the kernels
-  using scalar = float;
-  static constexpr int embedding_dim = 16;
-  using interaction = dlrm::DotInteraction</*self=*/false>;
-  using pooling = dlrm::SumPooling;
-  using dense_optimizer = dlrm::Adam;
-  using sparse_optimizer = dlrm::SparseAdam;  // lazy: only the rows in the batch move
-};
-
 int main() {
+  // Compile time: float, embedding dim 16, dot interaction, sum pooling, Adam + SparseAdam.
+  using Config = dlrm::DefaultConfig;
   dlrm::Shape shape;         // run time: what comes from the data
   shape.dense = 4;           // dense features
   shape.tables = {100, 10};  // rows per embedding table
-  shape.bottom = {32, 16};   // ends in embedding_dim (dot interaction)
+  shape.bottom = {32, 16};   // ends in the embedding dim (dot interaction)
   shape.top = {32, 1};
   dlrm::Dlrm<Config> model(shape, /*seed=*/42);
 
