@@ -573,7 +573,6 @@ class SmartHomeGenerator {
   }
 
  private:
-
   void build_header() {
     using namespace detail_home;
     header_ = {"frame", "timestamp", "source", "destination", "protocol", "length", "info"};

@@ -25,6 +25,9 @@
 // Fitting: medians from the training rows' present values; then one pass over the training
 // rows (in time order) gives the filled values, on which the vocabularies (values seen at
 // least min_frequency times) and the scalers (numeric columns and windows) are fitted.
+// Given a timeline (fit(table, train, timeline)), that pass runs over the whole timeline,
+// as a live stream would, and takes the values at the training rows only; transform the
+// same timeline and select() each part to give every part the live stream's features.
 #include <charconv>
 #include <cmath>
 #include <cstddef>
