@@ -120,10 +120,13 @@ int run_train(const TrainArgs& a) {
   const std::vector<std::size_t> timeline = all_rows(table);
   dlrm::prep::Pipeline pipeline(schema);
   pipeline.fit(table, parts.train.rows, timeline);
-  const dlrm::prep::Encoded every = pipeline.transform(table, timeline);
-  const dlrm::prep::Encoded train = every.select(parts.train.rows);
-  const dlrm::prep::Encoded validation = every.select(parts.validation.rows);
-  const dlrm::prep::Encoded test = every.select(parts.test.rows);
+  dlrm::prep::Encoded train, validation, test;
+  {
+    const dlrm::prep::Encoded every = pipeline.transform(table, timeline);  // freed below
+    train = every.select(parts.train.rows);
+    validation = every.select(parts.validation.rows);
+    test = every.select(parts.test.rows);
+  }
 
   dlrm::Shape shape;
   shape.dense = pipeline.dense_width();
