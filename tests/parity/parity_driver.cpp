@@ -21,10 +21,10 @@ int usage();
 
 namespace {
 
-template <class Interaction>
+template <class Interaction, int Dim>
 struct ParityConfig {
   using scalar = float;
-  static constexpr int embedding_dim = 8;
+  static constexpr int embedding_dim = Dim;
   using interaction = Interaction;
   using pooling = dlrm::SumPooling;
   using dense_optimizer = dlrm::Adam;
@@ -32,12 +32,16 @@ struct ParityConfig {
 };
 
 // Tables of a few sizes (one of a single row), a bottom MLP ending in the embedding
-// dimension, a three-layer top MLP.
-dlrm::Shape parity_shape(bool cat) {
+// dimension, a three-layer top MLP. The wide case (dimension 16, 20 tables) takes the
+// grouped dot products of 16 pairs at a time, which the small one never reaches.
+dlrm::Shape parity_shape(bool cat, bool wide) {
   dlrm::Shape s;
   s.dense = 5;
-  s.tables = {11, 3, 17, 1};
-  s.bottom = cat ? std::vector<std::size_t>{16, 6} : std::vector<std::size_t>{16, 8};
+  s.tables = wide ? std::vector<std::size_t>{11, 3, 17, 1, 40, 9, 2, 25, 5, 13,
+                                             7, 30, 4, 19, 6, 50, 8, 12, 3, 21}
+                  : std::vector<std::size_t>{11, 3, 17, 1};
+  s.bottom = cat ? std::vector<std::size_t>{16, 6}
+                 : std::vector<std::size_t>{16, static_cast<std::size_t>(wide ? 16 : 8)};
   s.top = {12, 6, 1};
   return s;
 }
@@ -71,11 +75,11 @@ std::vector<OwnedBatch> read_batches(const dlrm::Npz& npz, std::size_t tables) {
   return out;
 }
 
-template <class Interaction>
+template <class Interaction, int Dim = 8>
 int run(int argc, char** argv) {
-  using Model = dlrm::Dlrm<ParityConfig<Interaction>>;
+  using Model = dlrm::Dlrm<ParityConfig<Interaction, Dim>>;
   const std::string command = argv[2];
-  const dlrm::Shape shape = parity_shape(std::is_same_v<Interaction, dlrm::CatInteraction>);
+  const dlrm::Shape shape = parity_shape(std::is_same_v<Interaction, dlrm::CatInteraction>, Dim == 16);
   if (command == "init" && argc == 5) {
     Model model(shape, std::strtoull(argv[4], nullptr, 10));
     dlrm::save_npz(model, argv[3]);
@@ -116,8 +120,8 @@ int run(int argc, char** argv) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: parity_driver <dot|dot_self|cat> init <weights.npz> <seed>\n"
-               "       parity_driver <dot|dot_self|cat> run <weights.npz> <batches.npz> <steps> "
+               "usage: parity_driver <dot|dot_self|cat|dot_wide> init <weights.npz> <seed>\n"
+               "       parity_driver <dot|dot_self|cat|dot_wide> run <weights.npz> <batches.npz> <steps> "
                "<lr> <out.npz>\n");
   return 2;
 }
@@ -129,7 +133,9 @@ int main(int argc, char** argv) {
     if (kind == "dot") return run<dlrm::DotInteraction<false>>(argc, argv);
     if (kind == "dot_self") return run<dlrm::DotInteraction<true>>(argc, argv);
     if (kind == "cat") return run<dlrm::CatInteraction>(argc, argv);
-    std::fprintf(stderr, "parity_driver: unknown interaction '%s' (dot, dot_self, cat)\n", argv[1]);
+    if (kind == "dot_wide") return run<dlrm::DotInteraction<false>, 16>(argc, argv);
+    std::fprintf(stderr, "parity_driver: unknown interaction '%s' (dot, dot_self, cat, dot_wide)\n",
+                 argv[1]);
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "parity_driver: %s\n", e.what());
