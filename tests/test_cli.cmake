@@ -6,7 +6,7 @@ if(DLRM_BUILD_EXAMPLES AND EXISTS /usr/bin/python3)
   set(DLRM_CLI_DRIVER ${CMAKE_CURRENT_SOURCE_DIR}/cli/cli_tests.py)
   set(DLRM_CLI_CASES help generate_deterministic schema evaluate_round_trip score_matches_export
       score_malformed_stream export_reference_layout report train_options errors_arguments
-      errors_files errors_labels errors_artifact iot23_honeypot_refused)
+      errors_files errors_labels errors_artifact iot23_honeypot_refused ton_iot_weekday_warning)
   add_test(NAME cli_fixture
            COMMAND /usr/bin/python3 ${DLRM_CLI_DRIVER} --bin $<TARGET_FILE:dlrm-anomaly>
                    --work ${DLRM_CLI_WORK} fixture)

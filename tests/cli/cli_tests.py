@@ -455,6 +455,39 @@ def iot23_honeypot_refused(c):
             "mode (learning from normal rows only) is not available yet")
 
 
+@case
+def ton_iot_weekday_warning(c):
+    """Attacks on days of their own: train warns that the weekday may separate the classes,
+    once, naming the weekdays; with time_features: no the warning is gone."""
+    f = os.path.join(c.data, "ton_iot", "Train_Test_IoT_Fridge.csv")
+    if not os.path.exists(f):
+        print(f"skipped: {f} not found")
+        return SKIP
+    args = ["train", "--csv", f, "--time", "date,time", "--label", "label", "--positive", "1",
+            "--epochs", "1", "--quiet", "--out", c.path("ton.dlrm")]
+    r = c.run(*args)
+    check(r.stderr.splitlines() == [
+        "warning: 17042 of the 17460 anomalous training rows fall on weekdays with no normal row "
+        "(Thu, Fri, Sat): the weekday may tell the classes apart by date rather than by "
+        "behaviour; if the anomalies are days of their own, save the output of dlrm-anomaly "
+        "schema, set time_features: no in it and train with --schema"], "warning: " + r.stderr)
+    schema = c.run("schema", "--csv", f, "--time", "date,time", "--label", "label",
+                   "--positive", "1").stdout.replace("time_features: yes", "time_features: no")
+    write(c.path("ton_schema.txt"), schema)
+    r = c.run("train", "--csv", f, "--schema", c.path("ton_schema.txt"), "--epochs", "1",
+              "--quiet", "--out", c.path("ton.dlrm"))
+    check(r.stderr == "", "no warning without calendar features: " + r.stderr)
+    # Only categorical columns and no calendar features: no dense input for the bottom MLP.
+    g = os.path.join(c.data, "ton_iot", "Train_Test_IoT_Motion_Light.csv")
+    schema = c.run("schema", "--csv", g, "--time", "date,time", "--label", "label",
+                   "--positive", "1").stdout.replace("time_features: yes", "time_features: no")
+    write(c.path("ml_schema.txt"), schema)
+    c.error(["train", "--csv", g, "--schema", c.path("ml_schema.txt"), "--out", c.path("ml.dlrm")],
+            c.path("ml_schema.txt") + ": no dense feature (numeric column, missing_indicator, "
+            "window or time_features), and the DLRM's bottom MLP needs one: add a window such "
+            "as 'window events_60s count seconds=60', or time_features: yes")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
