@@ -39,10 +39,10 @@ std::string join(const std::vector<std::size_t>& v) {
 // mislead on the test days (TON_IoT's fridge: test ROC-AUC 0.0 with it, 0.49 without).
 void warn_weekday_shortcut(const dlrm::prep::Pipeline& pipeline, const dlrm::prep::Encoded& train,
                            const std::string& schema_file) {
-  const std::vector<std::string> names = pipeline.table_names();
-  const auto at = std::find(names.begin(), names.end(), "weekday");
-  if (at == names.end() || train.labels.empty()) return;
-  const std::vector<std::int32_t>& day = train.indices[static_cast<std::size_t>(at - names.begin())];
+  if (!pipeline.schema().time_features || train.labels.empty() || train.indices.empty()) return;
+  // With time features the last table is the weekday (pipeline.hpp), whatever the columns
+  // are called.
+  const std::vector<std::int32_t>& day = train.indices.back();
   std::size_t count[7][2] = {};
   for (std::size_t r = 0; r < train.rows; ++r)
     if (day[r] >= 0 && day[r] < 7) ++count[day[r]][train.labels[r] > 0.5f ? 1 : 0];
